@@ -1,0 +1,158 @@
+//! DataLoaders: every link a nested query follows (holder, authority, evidence, aliases…)
+//! is batched per key type, so a page of results costs a bounded number of SQL statements.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use cdmo_store::entities::{agreement_party, article, evidence, facility, organization};
+use cdmo_store::query;
+use cdmo_store::vocab::{FactKind, Modality, PolicyFocus};
+use cdmo_store::{Store, StoreError};
+
+/// One loader for every key type; each key type is one batched query.
+pub struct Loaders {
+    pub store: Store,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OrgId(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FacilityId(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ArticleId(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AliasesOf(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SubsidiariesOf(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartiesOf(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AgenciesOf(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FocusOf(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ModalitiesOf(pub i64);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EvidenceOf(pub FactKind, pub i64);
+
+type Res<K, V> = Result<HashMap<K, V>, Arc<StoreError>>;
+
+fn keyed<K: Copy + Eq + std::hash::Hash, V>(
+    keys: &[K],
+    raw: HashMap<i64, V>,
+    id: impl Fn(K) -> i64,
+) -> HashMap<K, V> {
+    let mut raw = raw;
+    keys.iter()
+        .filter_map(|k| raw.remove(&id(*k)).map(|v| (*k, v)))
+        .collect()
+}
+
+fn ids<K: Copy>(keys: &[K], id: impl Fn(K) -> i64) -> Vec<i64> {
+    keys.iter().map(|k| id(*k)).collect()
+}
+
+impl Loader<OrgId> for Loaders {
+    type Value = organization::Model;
+    type Error = Arc<StoreError>;
+    async fn load(&self, keys: &[OrgId]) -> Res<OrgId, Self::Value> {
+        let raw = query::organizations_by_ids(&self.store, &ids(keys, |k| k.0)).await?;
+        Ok(keyed(keys, raw, |k| k.0))
+    }
+}
+
+impl Loader<FacilityId> for Loaders {
+    type Value = facility::Model;
+    type Error = Arc<StoreError>;
+    async fn load(&self, keys: &[FacilityId]) -> Res<FacilityId, Self::Value> {
+        let raw = query::facilities_by_ids(&self.store, &ids(keys, |k| k.0)).await?;
+        Ok(keyed(keys, raw, |k| k.0))
+    }
+}
+
+impl Loader<ArticleId> for Loaders {
+    type Value = article::Model;
+    type Error = Arc<StoreError>;
+    async fn load(&self, keys: &[ArticleId]) -> Res<ArticleId, Self::Value> {
+        let raw = query::articles_by_ids(&self.store, &ids(keys, |k| k.0)).await?;
+        Ok(keyed(keys, raw, |k| k.0))
+    }
+}
+
+impl Loader<AliasesOf> for Loaders {
+    type Value = Vec<String>;
+    type Error = Arc<StoreError>;
+    async fn load(&self, keys: &[AliasesOf]) -> Res<AliasesOf, Self::Value> {
+        let raw = query::aliases_of(&self.store, &ids(keys, |k| k.0)).await?;
+        Ok(keyed(keys, raw, |k| k.0))
+    }
+}
+
+impl Loader<SubsidiariesOf> for Loaders {
+    type Value = Vec<organization::Model>;
+    type Error = Arc<StoreError>;
+    async fn load(&self, keys: &[SubsidiariesOf]) -> Res<SubsidiariesOf, Self::Value> {
+        let raw = query::subsidiaries_of(&self.store, &ids(keys, |k| k.0)).await?;
+        Ok(keyed(keys, raw, |k| k.0))
+    }
+}
+
+impl Loader<PartiesOf> for Loaders {
+    type Value = Vec<agreement_party::Model>;
+    type Error = Arc<StoreError>;
+    async fn load(&self, keys: &[PartiesOf]) -> Res<PartiesOf, Self::Value> {
+        let raw = query::parties_of(&self.store, &ids(keys, |k| k.0)).await?;
+        Ok(keyed(keys, raw, |k| k.0))
+    }
+}
+
+impl Loader<AgenciesOf> for Loaders {
+    type Value = Vec<i64>;
+    type Error = Arc<StoreError>;
+    async fn load(&self, keys: &[AgenciesOf]) -> Res<AgenciesOf, Self::Value> {
+        let raw = query::agencies_of(&self.store, &ids(keys, |k| k.0)).await?;
+        Ok(keyed(keys, raw, |k| k.0))
+    }
+}
+
+impl Loader<FocusOf> for Loaders {
+    type Value = Vec<PolicyFocus>;
+    type Error = Arc<StoreError>;
+    async fn load(&self, keys: &[FocusOf]) -> Res<FocusOf, Self::Value> {
+        let raw = query::focus_of(&self.store, &ids(keys, |k| k.0)).await?;
+        Ok(keyed(keys, raw, |k| k.0))
+    }
+}
+
+impl Loader<ModalitiesOf> for Loaders {
+    type Value = Vec<Modality>;
+    type Error = Arc<StoreError>;
+    async fn load(&self, keys: &[ModalitiesOf]) -> Res<ModalitiesOf, Self::Value> {
+        let raw = query::modalities_of(&self.store, &ids(keys, |k| k.0)).await?;
+        Ok(keyed(keys, raw, |k| k.0))
+    }
+}
+
+impl Loader<EvidenceOf> for Loaders {
+    type Value = Vec<evidence::Model>;
+    type Error = Arc<StoreError>;
+    async fn load(&self, keys: &[EvidenceOf]) -> Res<EvidenceOf, Self::Value> {
+        let mut out = HashMap::new();
+        for kind in [
+            FactKind::Facility,
+            FactKind::License,
+            FactKind::Agreement,
+            FactKind::Policy,
+        ] {
+            let of_kind: Vec<i64> = keys.iter().filter(|k| k.0 == kind).map(|k| k.1).collect();
+            if of_kind.is_empty() {
+                continue;
+            }
+            for (id, rows) in query::evidence_of(&self.store, kind, &of_kind).await? {
+                out.insert(EvidenceOf(kind, id), rows);
+            }
+        }
+        Ok(out)
+    }
+}

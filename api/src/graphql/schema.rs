@@ -1,0 +1,39 @@
+//! Building the schema once: the root query, the store and DataLoaders as context data,
+//! and the depth, complexity and page-size limits from the settings.
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use cdmo_store::Store;
+
+use super::connection::PageLimits;
+use super::loaders::Loaders;
+use super::query::QueryRoot;
+use crate::config::GraphqlSettings;
+
+pub type AtlasSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+pub fn build_schema(store: Store, limits: &GraphqlSettings) -> AtlasSchema {
+    let loaders = DataLoader::new(
+        Loaders {
+            store: store.clone(),
+        },
+        tokio::spawn,
+    );
+    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+        .data(store)
+        .data(loaders)
+        .data(PageLimits {
+            default_page_size: limits.default_page_size,
+            max_page_size: limits.max_page_size,
+        })
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .finish()
+}
+
+/// The schema's SDL, for `cdmo-atlas schema` and the committed `api/schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+        .finish()
+        .sdl()
+}

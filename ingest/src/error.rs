@@ -1,0 +1,28 @@
+//! Errors of reading documents, manifests and rule files. Each names the file, line or
+//! field at fault so a user can fix the input.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not valid UTF-8 text (byte {offset}); convert it to UTF-8 first")]
+    NotUtf8 { path: PathBuf, offset: usize },
+    #[error("{origin}, line {line}: {message}")]
+    Header {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    Manifest { path: PathBuf, message: String },
+    #[error("rule file {file}: {message}")]
+    Rules { file: String, message: String },
+    #[error("{0}")]
+    Store(#[from] cdmo_store::StoreError),
+}

@@ -1,0 +1,1007 @@
+//! Agreements, read three ways: an agreement noun with a signing verb ("signed an MOU with
+//! Y"), a deal verb ("X acquired Y", "X agreed to sell its plant to Y") and a deal noun
+//! ("X's 2022 purchase of Y's plant"). Parties are the subject side and the organizations
+//! of the "with …"/"between … and …" phrase; planned, rumoured and denied deals are not facts.
+
+use std::collections::BTreeSet;
+
+use cdmo_store::PartialDate;
+use cdmo_store::vocab::{AgreementType, OrganizationKind};
+
+use super::lexicon::{Hit, Lex};
+use super::mentions::{Analysis, OrgMention};
+use super::quantities::MoneyMention;
+use super::text::{Fit, ceil_char, ends_with_word, find_all, floor_char, slice};
+
+#[derive(Debug, Clone)]
+pub struct AgreementDraft {
+    pub parties: Vec<usize>,
+    pub agreement_type: AgreementType,
+    pub scope: Option<String>,
+    pub date: Option<PartialDate>,
+    pub value_usd: Option<f64>,
+    pub date_stated: bool,
+    pub sentence: usize,
+    /// Where its agreement noun stands, for agreements read from one: two nouns of one
+    /// sentence are two agreements even among the same parties.
+    pub noun_at: Option<usize>,
+}
+
+/// Words joining coordinated names: "X and Y", "X, Y and Z".
+const COORDINATORS: &[&str] = &[
+    "and",
+    ",",
+    ", and",
+    "&",
+    "as well as",
+    "and the",
+    ", and the",
+    ", the",
+    "along with",
+    "together with",
+    "as well as the",
+    "와",
+    "과",
+    "및",
+    "与",
+    "和",
+    "、",
+];
+
+/// True when `gap` (lower case, between two names) coordinates them; a parenthesised
+/// abbreviation of the first name is skipped ("the Ministry … (MOTIE) and the Health Ministry").
+fn coordinates(gap: &str) -> bool {
+    let mut g = gap.trim().trim_start_matches(')').trim_start();
+    if g.starts_with('(')
+        && let Some(close) = g.find(')')
+    {
+        g = g[close + 1..].trim();
+    }
+    COORDINATORS.contains(&g)
+}
+
+/// The head of an appositive holding the mention at `idx` ("KNIH, a body under the KDCA,
+/// signed"), when that head may be a party.
+fn appositive_head(
+    a: &Analysis<'_>,
+    si: usize,
+    ms: &[OrgMention],
+    idx: usize,
+    pos: usize,
+) -> Option<usize> {
+    a.appositive_head(si, idx, pos)
+        .filter(|&h| eligible(a, si, &ms[h]))
+}
+
+/// The first agreement type (in rule order) with a phrase inside `[from, to)`.
+fn classify(a: &Analysis<'_>, si: usize, from: usize, to: usize) -> AgreementType {
+    let r = &a.rules.agreements;
+    (0..r.types.len())
+        .find(|&i| {
+            a.hits[si]
+                .within(Lex::AgreementType(i as u16), from, to)
+                .next()
+                .is_some()
+        })
+        .map(|i| r.types[i].0)
+        .unwrap_or(r.default)
+}
+
+/// The short phrase after the agreement that says what it covers.
+fn scope_after(text: &str, lower: &str, from: usize, to: usize) -> Option<String> {
+    let rest = slice(lower, from, to);
+    let rest = &rest[..floor_char(rest, 160)];
+    let mut best: Option<usize> = None;
+    for intro in [" focusing on ", " focused on ", " on ", " for ", " to "] {
+        if let Some(i) = rest.find(intro)
+            && best.is_none_or(|b| i < b)
+        {
+            best = Some(i + intro.len());
+        }
+    }
+    let start = from + best?;
+    let tail = &text[start..];
+    let end = tail
+        .find([',', '.', ';', '(', '’', '”'])
+        .unwrap_or(tail.len());
+    let s = tail[..end]
+        .trim()
+        .trim_matches(|c: char| matches!(c, '‘' | '“' | '"' | '\''))
+        .trim();
+    let words = s.split_whitespace().count();
+    (2..=16).contains(&words).then(|| s.to_string())
+}
+
+/// True when a cue such as "attended by" or "held at" stands right before `pos`.
+fn non_party(a: &Analysis<'_>, si: usize, pos: usize) -> bool {
+    let lower = &a.lower[si];
+    a.hits[si].of(Lex::NonPartyCue).iter().any(|c| {
+        c.end <= pos && {
+            let gap = slice(lower, c.end, pos).trim();
+            gap.is_empty() || gap == "the"
+        }
+    })
+}
+
+fn hedged(a: &Analysis<'_>, si: usize, at: usize) -> bool {
+    let from = floor_char(&a.lower[si], at.saturating_sub(60));
+    a.hits[si]
+        .within(Lex::NonAgreementCue, from, at)
+        .next()
+        .is_some()
+}
+
+fn eligible(a: &Analysis<'_>, si: usize, m: &OrgMention) -> bool {
+    a.org(m.org).kind != Some(OrganizationKind::Regulator)
+        && !non_party(a, si, m.start)
+        && !a.is_affiliation(si, m.start)
+}
+
+/// Names coordinated with the mention at `idx` going backwards ("X and Y signed").
+fn coordinated_before(a: &Analysis<'_>, si: usize, ms: &[OrgMention], idx: usize) -> Vec<usize> {
+    let lower = &a.lower[si];
+    let mut out = vec![ms[idx].org];
+    let mut i = idx;
+    while i > 0 {
+        let gap = slice(lower, ms[i - 1].end, ms[i].start);
+        // "the Ministry of Trade, Industry and Energy (MOTIE)": one name, written twice.
+        if ms[i - 1].org == ms[i].org && gap.trim() == "(" {
+            i -= 1;
+            continue;
+        }
+        if coordinates(gap) && eligible(a, si, &ms[i - 1]) {
+            out.push(ms[i - 1].org);
+            i -= 1;
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// The subject side of a deal reported at `pos`: a group reference ("the two companies")
+/// or the nearest eligible organization before it with the names coordinated to it.
+fn subject_before(a: &Analysis<'_>, si: usize, pos: usize) -> Vec<usize> {
+    let ms = a.orgs_in(si);
+    let org = ms
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, m)| m.end <= pos && eligible(a, si, m));
+    let group = a.groups[si].iter().rev().find(|g| g.end <= pos);
+    match (org, group) {
+        (Some((_, m)), Some(g)) if g.end > m.end => g.orgs.clone(),
+        (Some((mut i, _)), _) => {
+            while let Some(h) = appositive_head(a, si, ms, i, pos) {
+                i = h;
+            }
+            coordinated_before(a, si, ms, i)
+        }
+        (None, Some(g)) => g.orgs.clone(),
+        (None, None) => Vec::new(),
+    }
+}
+
+/// The organizations of the first "with …" or "between … and …" phrase in `[from, to)`,
+/// with the names coordinated to them.
+fn counterparts(a: &Analysis<'_>, si: usize, from: usize, to: usize) -> Vec<usize> {
+    let lower = &a.lower[si];
+    let window = slice(lower, from, to);
+    let Some(at) = [" with ", " between "]
+        .iter()
+        .filter_map(|w| window.find(w).map(|i| from + i + w.len()))
+        .min()
+    else {
+        return Vec::new();
+    };
+    if let Some(g) = a.groups[si]
+        .iter()
+        .find(|g| g.start >= at && g.start <= at + 8)
+    {
+        return g.orgs.clone();
+    }
+    let ms = a.orgs_in(si);
+    let Some(first) = ms
+        .iter()
+        .position(|m| m.start >= at && m.start <= at + 60 && m.start < to && eligible(a, si, m))
+    else {
+        return Vec::new();
+    };
+    coordinated_after(a, si, ms, first, to)
+}
+
+/// The organization at `first` with the names coordinated after it, up to `to`.
+fn coordinated_after(
+    a: &Analysis<'_>,
+    si: usize,
+    ms: &[OrgMention],
+    first: usize,
+    to: usize,
+) -> Vec<usize> {
+    let lower = &a.lower[si];
+    let mut out = vec![ms[first].org];
+    let mut i = first;
+    while i + 1 < ms.len() && ms[i + 1].start < to {
+        let gap = slice(lower, ms[i].end, ms[i + 1].start);
+        if ms[i + 1].org == ms[i].org && gap.trim() == "(" {
+            i += 1;
+            continue;
+        }
+        if coordinates(gap) && eligible(a, si, &ms[i + 1]) {
+            out.push(ms[i + 1].org);
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// The organization opening each "with …" phrase in `[from, to)`, with its position.
+fn with_phrases(a: &Analysis<'_>, si: usize, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let lower = &a.lower[si];
+    let ms = a.orgs_in(si);
+    let window = slice(lower, from, to);
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (i, _) in window.match_indices(" with ") {
+        let at = from + i + 6;
+        if let Some(m) = ms
+            .iter()
+            .find(|m| m.start >= at && m.start <= at + 40 && eligible(a, si, m))
+            && !out.iter().any(|(o, _)| *o == m.org)
+        {
+            out.push((m.org, m.end));
+        }
+    }
+    out
+}
+
+/// "Korean and US companies signed four agreements … on May 22": when the lead reports a
+/// dated signing, the undated signings the article then details are that event's.
+fn signing_event_date(a: &Analysis<'_>, si: usize) -> Option<PartialDate> {
+    let lead = (0..a.sentences.len().min(2))
+        .find(|&l| a.hits[l].has(Lex::SignTrigger) && a.hits[l].has(Lex::AgreementNoun))?;
+    if lead == si {
+        return None;
+    }
+    a.dates[lead]
+        .iter()
+        .find(|d| !d.relative || d.date.get_day().is_some())
+        .map(|d| d.date)
+}
+
+/// Objects coordinated after the first one of a deal verb ("… and U.S. maker Y in 2018"):
+/// names after an " and " with no verb of their own.
+fn later_objects(
+    a: &Analysis<'_>,
+    si: usize,
+    first: usize,
+    from: usize,
+    to: usize,
+) -> Vec<(usize, usize)> {
+    let lower = &a.lower[si];
+    let ms = a.orgs_in(si);
+    let Some(first_end) = ms
+        .iter()
+        .find(|m| m.org == first && m.start >= from)
+        .map(|m| m.end)
+    else {
+        return Vec::new();
+    };
+    let window = slice(lower, first_end, to);
+    let to = [", and ", ", but ", ", while ", ", whereas "]
+        .iter()
+        .filter_map(|w| window.find(w).map(|i| first_end + i))
+        .min()
+        .unwrap_or(to);
+    let mut out = Vec::new();
+    let mut pos = first_end;
+    while let Some(i) = slice(lower, pos, to).find(" and ") {
+        let and_at = pos + i + 5;
+        let Some(m) = ms.iter().find(|m| {
+            m.start >= and_at && m.start <= and_at + 50 && !m.anaphor && eligible(a, si, m)
+        }) else {
+            break;
+        };
+        // "… and Y signed …": Y opens a clause of its own.
+        let next_word = lower[m.end..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_string();
+        if a.rules.orgs.actor_verbs.contains(&next_word) || m.org == first {
+            break;
+        }
+        out.push((m.org, m.end));
+        pos = m.end;
+    }
+    out
+}
+
+/// True when a possessive follows a name ending at `end`, past a legal form the name left
+/// out: "Lilly's", "Pfizer Inc.'s".
+fn possessive_after(lower: &str, end: usize) -> bool {
+    let mut rest = &lower[end..];
+    for form in [
+        " inc.",
+        " inc",
+        " co., ltd.",
+        " co.",
+        " ltd.",
+        " corp.",
+        " plc",
+        " ag",
+    ] {
+        if let Some(r) = rest.strip_prefix(form) {
+            rest = r;
+            break;
+        }
+    }
+    rest.starts_with("'s") || rest.starts_with("’s")
+}
+
+/// Where the clause running from `from` ends: a semicolon, or a full stop that is not part of
+/// an abbreviation ("Merck & Co. for $500 million", "U.S.").
+fn clause_end(lower: &str, from: usize) -> usize {
+    let b = lower.as_bytes();
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            b';' => return i,
+            b'.' => {
+                let word_start = lower[..i]
+                    .char_indices()
+                    .rev()
+                    .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '.'))
+                    .map_or(0, |(p, c)| p + c.len_utf8());
+                let word = &lower[word_start..i];
+                let abbreviation =
+                    matches!(word, "co" | "inc" | "ltd" | "corp" | "no" | "st" | "dr")
+                        || word.contains('.')
+                        || word.len() == 1;
+                let digit_after = b.get(i + 1).is_some_and(u8::is_ascii_digit);
+                if !abbreviation && !digit_after {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    lower.len()
+}
+
+fn dedup(mut v: Vec<usize>) -> Vec<usize> {
+    let mut seen = BTreeSet::new();
+    v.retain(|p| seen.insert(*p));
+    v
+}
+
+/// The value of the deal: the largest amount stated in `[from, to)`.
+fn value_in(money: &[MoneyMention], from: usize, to: usize) -> Option<f64> {
+    money
+        .iter()
+        .filter(|m| m.start >= from && m.end <= to)
+        .map(|m| m.usd)
+        .fold(None, |acc: Option<f64>, v| {
+            Some(acc.map_or(v, |x| x.max(v)))
+        })
+}
+
+/// Finds the agreements made in the document.
+pub fn extract_agreements(a: &Analysis<'_>) -> Vec<AgreementDraft> {
+    let mut out: Vec<AgreementDraft> = Vec::new();
+    for si in 0..a.sentences.len() {
+        if a.hits[si].has(Lex::AgreementDenial) {
+            continue;
+        }
+        let money = &a.money[si];
+        let mut here: Vec<AgreementDraft> = Vec::new();
+        from_agreement_nouns(a, si, money, &mut here);
+        from_deal_verbs(a, si, money, &mut here);
+        from_deal_nouns(a, si, money, &mut here);
+        from_service_verbs(a, si, money, &mut here);
+        for d in here {
+            merge_into(&mut out, d);
+        }
+    }
+    out
+}
+
+/// Adds `d` unless this sentence already gave an agreement among mostly the same parties.
+fn push_new(here: &mut Vec<AgreementDraft>, d: AgreementDraft) {
+    if d.parties.len() < 2 {
+        return;
+    }
+    let set: BTreeSet<usize> = d.parties.iter().copied().collect();
+    let overlaps = here.iter().any(|e| {
+        let other: BTreeSet<usize> = e.parties.iter().copied().collect();
+        let distinct_nouns = matches!((e.noun_at, d.noun_at), (Some(x), Some(y)) if x != y);
+        // "signed on Tuesday … extends a contract the two companies signed in March".
+        let distinct_dates = e.date_stated
+            && d.date_stated
+            && matches!((e.date, d.date), (Some(x), Some(y)) if !x.is_compatible(&y));
+        (set.intersection(&other).count() >= 2 || set == other)
+            && !distinct_nouns
+            && !distinct_dates
+    });
+    if !overlaps {
+        here.push(d);
+    }
+}
+
+fn from_agreement_nouns(
+    a: &Analysis<'_>,
+    si: usize,
+    money: &[MoneyMention],
+    here: &mut Vec<AgreementDraft>,
+) {
+    let lower = &a.lower[si];
+    let text = &a.sentences[si].text;
+    let hits = &a.hits[si];
+    let ms = a.orgs_in(si);
+    let inside_org = |s: usize, e: usize| ms.iter().any(|m| !m.anaphor && s < m.end && m.start < e);
+    // Agreement nouns, adjacent ones grouped ("collaboration agreement").
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for h in hits.of(Lex::AgreementNoun) {
+        if inside_org(h.start, h.end) {
+            continue;
+        }
+        match groups.last_mut() {
+            Some(g) if h.start <= g.1 + 15 => g.1 = g.1.max(h.end),
+            _ => groups.push((h.start, h.end)),
+        }
+    }
+    let triggers: Vec<&Hit> = hits
+        .of(Lex::SignTrigger)
+        .iter()
+        .filter(|h| !inside_org(h.start, h.end))
+        .collect();
+    for (gi, &(gs, ge)) in groups.iter().enumerate() {
+        // "a contract the two companies signed": a relative clause's own verb comes first.
+        let relative_verb = triggers.iter().find(|t| {
+            t.start > ge && t.start <= ge + 60 && {
+                let gap = slice(lower, ge, t.start).trim();
+                let gap = gap
+                    .strip_prefix("that ")
+                    .or_else(|| gap.strip_prefix("which "))
+                    .unwrap_or(gap)
+                    .trim();
+                !gap.is_empty()
+                    && (a.groups[si].iter().any(|g| {
+                        g.end <= t.start
+                            && slice(lower, g.end, t.start).trim().is_empty()
+                            && g.start >= ge
+                    }) || ms.iter().any(|m| {
+                        m.start >= ge
+                            && m.end <= t.start
+                            && slice(lower, m.end, t.start).trim().is_empty()
+                    }))
+            }
+        });
+        let Some(t) = relative_verb
+            .or_else(|| {
+                triggers
+                    .iter()
+                    .filter(|t| t.end <= gs)
+                    .max_by_key(|t| t.start)
+            })
+            .or_else(|| {
+                triggers
+                    .iter()
+                    .find(|t| t.start >= ge && t.start <= ge + 40)
+            })
+        else {
+            continue;
+        };
+        if hedged(a, si, t.start) {
+            continue;
+        }
+        let seg_start = if gi > 0 { groups[gi - 1].1 } else { 0 };
+        let seg_end = groups.get(gi + 1).map_or(lower.len(), |g| g.0);
+        let ws = floor_char(lower, gs.saturating_sub(50).max(seg_start));
+        let we = ceil_char(lower, (ge + 60).min(seg_end));
+        let agreement_type = classify(a, si, ws, we);
+        let anchor = t.start.min(gs);
+        // "a memorandum that Binex and Celltrion signed": the subject of the relative clause.
+        let relative = if t.start > ge {
+            let between = slice(lower, ge, t.start);
+            [" that ", " which "]
+                .iter()
+                .find_map(|w| between.find(w).map(|i| ge + i + w.len()))
+                .and_then(|at| {
+                    ms.iter()
+                        .position(|m| m.start >= at && m.end <= t.start && eligible(a, si, m))
+                })
+                // The clause's subject is its first name ("that the K-NIBRT Project Group at
+                // Yonsei University signed"), with the names coordinated to it.
+                .map(|i| coordinated_after(a, si, ms, i, t.start))
+        } else {
+            None
+        };
+        // "a manufacturing contract the two companies signed in March": a relative clause
+        // without "that", its subject right after the noun and right before the verb.
+        let relative = relative.or_else(|| {
+            if t.start <= ge {
+                return None;
+            }
+            let right_after = |s: usize| s >= ge && slice(lower, ge, s).trim().is_empty();
+            let right_before =
+                |e: usize| e <= t.start && slice(lower, e, t.start).trim().is_empty();
+            a.groups[si]
+                .iter()
+                .find(|g| right_after(g.start) && right_before(g.end))
+                .map(|g| g.orgs.clone())
+                .or_else(|| {
+                    let first = ms.iter().position(|m| right_after(m.start))?;
+                    let last = ms.iter().rposition(|m| right_before(m.end))?;
+                    (last >= first).then(|| coordinated_before(a, si, ms, last))
+                })
+        });
+        let mut parties = relative.unwrap_or_else(|| subject_before(a, si, anchor));
+        let others = counterparts(a, si, t.start.min(gs), seg_end);
+        // "a letter of intent with Merck in 2019 and, in 2020, a … contract": a second
+        // agreement without parties of its own shares the first one's.
+        let no_new_names = !ms.iter().any(|m| m.start >= seg_start && m.start < gs);
+        if others.is_empty()
+            && no_new_names
+            && gi > 0
+            && let Some(prev) = here.last()
+        {
+            parties = prev.parties.clone();
+        }
+        // "signed supply agreements with AstraZeneca and Novavax": one agreement with each.
+        let noun = slice(lower, gs, ge);
+        let plural = noun.split_whitespace().any(|w| PLURAL_NOUNS.contains(&w));
+        // "three contracts: with X in April, with Y in June": one per "with" phrase.
+        let listed = if plural {
+            with_phrases(a, si, ge, seg_end)
+        } else {
+            Vec::new()
+        };
+        let separate: Vec<usize> = if plural && others.len() >= 2 && !parties.is_empty() {
+            others.clone()
+        } else if listed.len() >= 2 && !parties.is_empty() {
+            listed.iter().map(|(o, _)| *o).collect()
+        } else {
+            Vec::new()
+        };
+        parties.extend(others);
+        let mut agreement_type = agreement_type;
+        // "signed an agreement with X to buy a stake in Y": the purpose names the deal.
+        if let Some(v) = hits
+            .range(Lex::DealVerb(0), Lex::DealVerb(u16::MAX))
+            .iter()
+            .find(|v| {
+                v.start >= ge && v.start < seg_end && lower[..v.start].trim_end().ends_with(" to")
+            })
+        {
+            if let Lex::DealVerb(i) = v.lex
+                && let Some((_, t)) = a.rules.agreements.deal_verbs.get(i as usize)
+            {
+                agreement_type = *t;
+            }
+            parties.extend(objects_after(a, si, v.end, seg_end));
+        }
+        let mut parties = dedup(parties);
+        if parties.len() < 2 {
+            // "signs an agreement at X": the one organization right after the noun.
+            if let Some(m) = ms.iter().find(|m| {
+                m.start >= ge
+                    && m.start <= ge + 40
+                    && m.start < seg_end
+                    && eligible(a, si, m)
+                    && matches!(
+                        slice(lower, ge, m.start).trim(),
+                        "" | "at" | "at the" | "to" | "with"
+                    )
+            }) {
+                parties.push(m.org);
+                parties = dedup(parties);
+            }
+        }
+        let (date, date_stated) = match a.fact_date(si, t.start) {
+            (None, false) => (signing_event_date(a, si), false),
+            d => d,
+        };
+        let draft = AgreementDraft {
+            parties,
+            agreement_type,
+            scope: scope_after(text, lower, ge, seg_end),
+            date,
+            value_usd: value_in(money, seg_start, seg_end),
+            date_stated,
+            sentence: si,
+            noun_at: Some(gs),
+        };
+        if separate.is_empty() {
+            push_new(here, draft);
+        } else {
+            let subject: Vec<usize> = draft
+                .parties
+                .iter()
+                .copied()
+                .filter(|p| !separate.contains(p))
+                .collect();
+            for o in separate {
+                let mut d = draft.clone();
+                d.parties = subject.iter().copied().chain([o]).collect();
+                // A shared amount belongs to none of them alone.
+                d.value_usd = None;
+                // Each "with" phrase may carry its own date ("with Ottimo in June").
+                if let Some(&(_, at)) = listed.iter().find(|(x, _)| *x == o)
+                    && let Some(dm) = a.dates[si]
+                        .iter()
+                        .find(|dm| dm.start >= at && dm.start <= at + 60)
+                {
+                    d.date = Some(dm.date);
+                    d.date_stated = true;
+                }
+                push_new(here, d);
+            }
+        }
+    }
+}
+
+/// Plural agreement nouns: with several counterparts, one agreement each.
+const PLURAL_NOUNS: &[&str] = &[
+    "agreements",
+    "contracts",
+    "deals",
+    "mous",
+    "memorandums",
+    "memoranda",
+    "partnerships",
+    "pacts",
+    "accords",
+    "alliances",
+    "letters",
+];
+
+/// The organization owning an asset or named as the deal's object right after `from`
+/// ("Eli Lilly's plant", "a 70 percent stake in Yposkesi", "from Hanwha Chemical").
+fn objects_after(a: &Analysis<'_>, si: usize, from: usize, to: usize) -> Vec<usize> {
+    let lower = &a.lower[si];
+    let ms = a.orgs_in(si);
+    // The object stays in the verb's clause: ", and it will keep … of Y" is another one.
+    let window = slice(lower, from, to);
+    let to = [", and ", ", but ", ", while ", ", whereas "]
+        .iter()
+        .filter_map(|w| window.find(w).map(|i| from + i))
+        .min()
+        .unwrap_or(to);
+    let mut out = Vec::new();
+    if let Some(m) = ms.iter().find(|m| {
+        m.start >= from && m.start <= from + 90 && m.start < to && eligible(a, si, m) && !m.anaphor
+    }) {
+        out.push(m.org);
+        // "… from Hanwha Chemical", "X, a platform owned by Y": the seller.
+        let tail = slice(lower, m.end, (m.end + 100).min(to));
+        if let Some(at) = [" from ", " owned by ", " a subsidiary of ", " a unit of "]
+            .iter()
+            .filter_map(|w| tail.find(w).map(|i| m.end + i + w.len()))
+            .min()
+        {
+            // The owner named as a parent is a party here, so affiliation does not exclude it.
+            // "from healthcare investor CBC Group and other shareholders including Y".
+            let seller_ok = |x: &OrgMention| {
+                a.org(x.org).kind != Some(OrganizationKind::Regulator)
+                    && !non_party(a, si, x.start)
+                    && !x.anaphor
+            };
+            if let Some(si_idx) = ms
+                .iter()
+                .position(|x| x.start >= at && x.start <= at + 40 && seller_ok(x))
+            {
+                let s = &ms[si_idx];
+                out.push(s.org);
+                let rest = slice(lower, s.end, (s.end + 80).min(to));
+                if let Some(inc) = rest.find(" including ") {
+                    let inc_at = s.end + inc + 11;
+                    if let Some(k) = ms
+                        .iter()
+                        .position(|x| x.start >= inc_at && x.start <= inc_at + 4)
+                    {
+                        out.extend(coordinated_after(a, si, ms, k, to));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn from_deal_verbs(
+    a: &Analysis<'_>,
+    si: usize,
+    money: &[MoneyMention],
+    here: &mut Vec<AgreementDraft>,
+) {
+    let r = &a.rules.agreements;
+    let lower = &a.lower[si];
+    let hits = &a.hits[si];
+    let verbs = hits.range(Lex::DealVerb(0), Lex::SaleVerb(u16::MAX));
+    for v in verbs {
+        let (kind, selling) = match v.lex {
+            Lex::DealVerb(i) => (r.deal_verbs.get(i as usize).map(|x| x.1), false),
+            Lex::SaleVerb(i) => (r.sale_verbs.get(i as usize).map(|x| x.1), true),
+            _ => (None, false),
+        };
+        let Some(agreement_type) = kind else { continue };
+        // "foreign-invested enterprises": a compound adjective, not a deal.
+        if hedged(a, si, v.start) || lower[..v.start].ends_with('-') {
+            continue;
+        }
+        let before = lower[..v.start].trim_end();
+        // "was acquired by", not "is selling".
+        let verb = slice(lower, v.start, v.end);
+        let participle =
+            verb.ends_with("ed") || ["sold", "bought", "taken over", "bought out"].contains(&verb);
+        let passive = participle
+            && ["is", "was", "were", "are", "been", "be", "being"]
+                .iter()
+                .any(|w| ends_with_word(before, w));
+        let next_clause = clause_end(lower, v.end);
+        let mut parties;
+        if passive {
+            // "Y was acquired by X": the subject is the object.
+            parties = subject_before(a, si, v.start);
+            if let Some(i) = slice(lower, v.end, next_clause).find(" by ") {
+                let at = v.end + i + 4;
+                parties.extend(
+                    a.orgs_in(si)
+                        .iter()
+                        .filter(|m| m.start >= at && m.start <= at + 12)
+                        .map(|m| m.org),
+                );
+            }
+        } else if selling {
+            // "X sold its plant to Y", "X agreed to sell Y to Z".
+            parties = subject_before(a, si, v.start);
+            let to_at = slice(lower, v.end, next_clause)
+                .find(" to ")
+                .map(|i| v.end + i + 4);
+            if let Some(at) = to_at {
+                // Every business sold: "sell its units, X and Y, to Z".
+                parties.extend(
+                    a.orgs_in(si)
+                        .iter()
+                        .filter(|m| {
+                            m.start >= v.end && m.end <= at && !m.anaphor && eligible(a, si, m)
+                        })
+                        .map(|m| m.org),
+                );
+                parties.extend(objects_after(a, si, at, next_clause).into_iter().take(1));
+            }
+        } else {
+            parties = subject_before(a, si, v.start);
+            let objects = objects_after(a, si, v.end, next_clause);
+            // "bought X in 2017 and Y in 2018": a second object, a second deal.
+            if let Some(&first) = objects.first() {
+                let subject = parties.clone();
+                for (org, at) in later_objects(a, si, first, v.end, next_clause) {
+                    let mut d_parties = subject.clone();
+                    d_parties.push(org);
+                    let date = a.dates[si]
+                        .iter()
+                        .find(|d| d.start >= at && d.start <= at + 40)
+                        .map(|d| (Some(d.date), true))
+                        .unwrap_or_else(|| a.fact_date(si, v.start));
+                    push_new(
+                        here,
+                        AgreementDraft {
+                            parties: dedup(d_parties),
+                            agreement_type,
+                            scope: None,
+                            date: date.0,
+                            value_usd: None,
+                            date_stated: date.1,
+                            sentence: si,
+                            noun_at: Some(at),
+                        },
+                    );
+                }
+            }
+            parties.extend(objects);
+        }
+        let parties = dedup(parties);
+        let (date, date_stated) = a.fact_date(si, v.start);
+        push_new(
+            here,
+            AgreementDraft {
+                parties,
+                agreement_type,
+                scope: None,
+                date,
+                value_usd: value_in(money, v.start.saturating_sub(40), next_clause),
+                date_stated,
+                sentence: si,
+                noun_at: None,
+            },
+        );
+    }
+}
+
+fn from_deal_nouns(
+    a: &Analysis<'_>,
+    si: usize,
+    money: &[MoneyMention],
+    here: &mut Vec<AgreementDraft>,
+) {
+    let r = &a.rules.agreements;
+    let lower = &a.lower[si];
+    let hits = &a.hits[si];
+    let ms = a.orgs_in(si);
+    for n in hits.range(Lex::DealNoun(0), Lex::DealNoun(u16::MAX)) {
+        let Lex::DealNoun(i) = n.lex else { continue };
+        let Some((_, agreement_type)) = r.deal_nouns.get(i as usize) else {
+            continue;
+        };
+        if hedged(a, si, n.start) {
+            continue;
+        }
+        // The buyer: "X's (May 2022) purchase of", "its acquisition of" (the subject).
+        let before = &lower[..n.start];
+        let window_start = floor_char(lower, n.start.saturating_sub(30));
+        let possessor = ms.iter().rev().find(|m| {
+            m.end >= window_start
+                && m.end <= n.start
+                && (possessive_after(lower, m.end) || m.anaphor)
+        });
+        let buyer: Vec<usize> = match possessor {
+            Some(m) => vec![m.org],
+            None if before.trim_end().ends_with(" its") || before.trim_end().ends_with(" the") => {
+                subject_before(a, si, n.start)
+            }
+            None => Vec::new(),
+        };
+        if buyer.is_empty() {
+            continue;
+        }
+        let next_clause = clause_end(lower, n.end);
+        let mut parties = buyer;
+        parties.extend(objects_after(a, si, n.end, next_clause));
+        let parties = dedup(parties);
+        let (date, date_stated) = a.fact_date(si, n.start);
+        push_new(
+            here,
+            AgreementDraft {
+                parties,
+                agreement_type: *agreement_type,
+                scope: None,
+                date,
+                value_usd: value_in(money, n.start.saturating_sub(40), next_clause),
+                date_stated,
+                sentence: si,
+                noun_at: None,
+            },
+        );
+    }
+}
+
+/// "X agreed to manufacture Y's vaccine", "X will manufacture biologics for Y": a
+/// contracted service, read as a manufacturing contract between X and the client Y.
+fn from_service_verbs(
+    a: &Analysis<'_>,
+    si: usize,
+    money: &[MoneyMention],
+    here: &mut Vec<AgreementDraft>,
+) {
+    let lower = &a.lower[si];
+    let ms = a.orgs_in(si);
+    if ms.len() < 2
+        || !(lower.contains("manufactur") || lower.contains("produc") || lower.contains("fill and"))
+    {
+        return;
+    }
+    for verb in ["manufacture", "produce", "fill and finish"] {
+        for at in find_all(lower, verb, Fit::Word) {
+            let before = lower[..at].trim_end();
+            // "agreed (in July last year) to manufacture", "will manufacture".
+            let committed = ["will", "is to", "contracted to"]
+                .iter()
+                .any(|w| before.ends_with(w))
+                || before.ends_with(" to") && {
+                    let from = floor_char(lower, at.saturating_sub(50));
+                    let lead = &lower[from..at];
+                    ["agreed", "agrees", "contracted", "signed", "contract"]
+                        .iter()
+                        .any(|w| lead.contains(w))
+                };
+            if !committed || hedged(a, si, at) {
+                continue;
+            }
+            let end = at + verb.len();
+            let clause_end = lower[end..]
+                .find(['.', ';'])
+                .map_or(lower.len(), |i| end + i);
+            let window_end = (end + 90).min(clause_end);
+            // The client: "Y's product" or "for Y".
+            let client = ms.iter().find(|m| {
+                m.start >= end
+                    && m.start < window_end
+                    && eligible(a, si, m)
+                    && (possessive_after(lower, m.end)
+                        || lower[..m.start].trim_end().ends_with(" for"))
+            });
+            let Some(client) = client else { continue };
+            let mut parties = subject_before(a, si, at);
+            parties.push(client.org);
+            let parties = dedup(parties);
+            let (date, date_stated) = a.fact_date(si, at);
+            push_new(
+                here,
+                AgreementDraft {
+                    parties,
+                    agreement_type: AgreementType::ManufacturingContract,
+                    scope: None,
+                    date,
+                    // "signed a 922.7 billion won contract to manufacture …".
+                    value_usd: value_in(money, at.saturating_sub(60), at),
+                    date_stated,
+                    sentence: si,
+                    noun_at: None,
+                },
+            );
+        }
+    }
+}
+
+/// One agreement per set of parties in a document. The evidence is the first sentence
+/// that states the date (the report of the signing), else the first mention.
+fn merge_into(out: &mut Vec<AgreementDraft>, d: AgreementDraft) {
+    let key: BTreeSet<usize> = d.parties.iter().copied().collect();
+    if let Some(e) = out
+        .iter_mut()
+        .find(|e| e.parties.iter().copied().collect::<BTreeSet<_>>() == key && compatible(e, &d))
+    {
+        // Of two stated dates, the earlier is the signing (a later one is the closing).
+        let earlier = match (e.date, d.date) {
+            (Some(x), Some(y)) => y < x && !x.is_compatible(&y),
+            _ => false,
+        };
+        if d.date_stated && (!e.date_stated || earlier) {
+            e.sentence = d.sentence;
+            e.date = d.date;
+            e.date_stated = true;
+        } else if e.date_stated == d.date_stated {
+            e.date = match (e.date, d.date) {
+                (Some(x), Some(y)) if x.is_compatible(&y) => Some(x.more_precise(y)),
+                (x, y) => x.or(y),
+            };
+        }
+        if e.agreement_type == AgreementType::Collaboration
+            && d.agreement_type != AgreementType::Collaboration
+        {
+            e.agreement_type = d.agreement_type;
+        }
+        e.scope = e.scope.take().or(d.scope);
+        e.value_usd = e.value_usd.or(d.value_usd);
+        return;
+    }
+    out.push(d);
+}
+
+/// Two reports of the same parties are one agreement unless both state dates that
+/// cannot be the same (a 2020 contract and a 2023 renewal are two agreements).
+fn compatible(e: &AgreementDraft, d: &AgreementDraft) -> bool {
+    // The signing and the completion of one acquisition are one agreement; a purchase and
+    // the supply contract signed with it are two.
+    let same_kind = e.agreement_type == d.agreement_type
+        || [e.agreement_type, d.agreement_type].contains(&AgreementType::Collaboration);
+    if !same_kind {
+        return false;
+    }
+    // Signing and closing of a purchase months apart are one deal; two contracts of one
+    // kind dated differently are two (an order and the contract it extends).
+    let closes_later = matches!(
+        e.agreement_type,
+        AgreementType::Acquisition | AgreementType::Investment
+    );
+    match (e.date, d.date) {
+        (Some(x), Some(y)) if e.date_stated && d.date_stated => {
+            x.is_compatible(&y) || closes_later && (x.get_year() - y.get_year()).abs() <= 1
+        }
+        _ => true,
+    }
+}

@@ -1,0 +1,706 @@
+//! Read queries: filtered, keyset-paginated lists with totals, and batch loads by id (for the
+//! API's DataLoaders), each a bounded number of SQL statements built with sea-query.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
+};
+
+use crate::db::Store;
+use crate::entities::{
+    agreement, agreement_party, article, article_organization, evidence, facility,
+    facility_modality, ingest_run, license, organization, organization_alias, policy,
+    policy_agency, policy_focus, source,
+};
+use crate::error::StoreError;
+use crate::names::name_key;
+use crate::vocab::{
+    AgreementType, FacilityStatus, FactKind, Language, LicenseType, Modality, OrganizationKind,
+    PolicyFocus,
+};
+
+/// Which slice of a list to return: rows after the `after` id, at most `limit`.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub after: Option<i64>,
+    pub limit: u64,
+}
+
+/// A slice of a list, with whether more follow and how many match in all.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_next: bool,
+    pub total: u64,
+}
+
+async fn page<E>(
+    store: &Store,
+    select: Select<E>,
+    id: E::Column,
+    req: PageRequest,
+) -> Result<Page<E::Model>, StoreError>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    E::Column: ColumnTrait,
+{
+    let db = store.conn();
+    let total = select.clone().count(db).await?;
+    let mut q = select.order_by_asc(id);
+    if let Some(after) = req.after {
+        q = q.filter(id.gt(after));
+    }
+    let mut items = q.limit(req.limit + 1).all(db).await?;
+    let has_next = items.len() as u64 > req.limit;
+    items.truncate(req.limit as usize);
+    Ok(Page {
+        items,
+        has_next,
+        total,
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationFilter {
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub kind: Option<OrganizationKind>,
+    pub name_prefix: Option<String>,
+}
+
+pub async fn list_organizations(
+    store: &Store,
+    f: &OrganizationFilter,
+    req: PageRequest,
+) -> Result<Page<organization::Model>, StoreError> {
+    let mut c = Condition::all();
+    if let Some(v) = &f.country {
+        c = c.add(organization::Column::Country.eq(v.to_ascii_uppercase()));
+    }
+    if let Some(v) = &f.region {
+        c = c.add(organization::Column::Region.eq(v.clone()));
+    }
+    if let Some(v) = f.kind {
+        c = c.add(organization::Column::Kind.eq(v.as_str()));
+    }
+    if let Some(v) = &f.name_prefix {
+        c = c.add(organization::Column::Name.starts_with(v.clone()));
+    }
+    page(
+        store,
+        organization::Entity::find().filter(c),
+        organization::Column::Id,
+        req,
+    )
+    .await
+}
+
+/// The organization known by `name` (any alias, any legal form, any word order).
+pub async fn organization_by_name(
+    store: &Store,
+    name: &str,
+) -> Result<Option<organization::Model>, StoreError> {
+    let key = name_key(name);
+    if key.is_empty() {
+        return Ok(None);
+    }
+    let Some(alias) = organization_alias::Entity::find()
+        .filter(organization_alias::Column::AliasKey.eq(key))
+        .order_by_asc(organization_alias::Column::OrganizationId)
+        .one(store.conn())
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(organization::Entity::find_by_id(alias.organization_id)
+        .one(store.conn())
+        .await?)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FacilityFilter {
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub operator_id: Option<i64>,
+    pub status: Option<FacilityStatus>,
+    pub modality: Option<Modality>,
+    pub min_capacity_liters: Option<f64>,
+}
+
+pub async fn list_facilities(
+    store: &Store,
+    f: &FacilityFilter,
+    req: PageRequest,
+) -> Result<Page<facility::Model>, StoreError> {
+    // Retracted facts are kept for history but not listed.
+    let mut c = Condition::all().add(facility::Column::RetractedAt.is_null());
+    if let Some(v) = &f.country {
+        c = c.add(facility::Column::Country.eq(v.to_ascii_uppercase()));
+    }
+    if let Some(v) = &f.region {
+        c = c.add(facility::Column::Region.eq(v.clone()));
+    }
+    if let Some(v) = f.operator_id {
+        c = c.add(facility::Column::OperatorId.eq(v));
+    }
+    if let Some(v) = f.status {
+        c = c.add(facility::Column::Status.eq(v.as_str()));
+    }
+    if let Some(v) = f.min_capacity_liters {
+        c = c.add(facility::Column::CapacityLiters.gte(v));
+    }
+    if let Some(m) = f.modality {
+        c = c.add(
+            facility::Column::Id.in_subquery(
+                Query::select()
+                    .column(facility_modality::Column::FacilityId)
+                    .from(facility_modality::Entity)
+                    .and_where(facility_modality::Column::Modality.eq(m.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    page(
+        store,
+        facility::Entity::find().filter(c),
+        facility::Column::Id,
+        req,
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LicenseFilter {
+    pub country: Option<String>,
+    pub license_type: Option<LicenseType>,
+    pub holder_id: Option<i64>,
+    pub authority_id: Option<i64>,
+    pub facility_id: Option<i64>,
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
+}
+
+pub async fn list_licenses(
+    store: &Store,
+    f: &LicenseFilter,
+    req: PageRequest,
+) -> Result<Page<license::Model>, StoreError> {
+    // Retracted facts are kept for history but not listed.
+    let mut c = Condition::all().add(license::Column::RetractedAt.is_null());
+    if let Some(v) = &f.country {
+        c = c.add(license::Column::Country.eq(v.to_ascii_uppercase()));
+    }
+    if let Some(v) = f.license_type {
+        c = c.add(license::Column::LicenseType.eq(v.as_str()));
+    }
+    if let Some(v) = f.holder_id {
+        c = c.add(license::Column::HolderId.eq(v));
+    }
+    if let Some(v) = f.authority_id {
+        c = c.add(license::Column::AuthorityId.eq(v));
+    }
+    if let Some(v) = f.facility_id {
+        c = c.add(license::Column::FacilityId.eq(v));
+    }
+    if let Some(v) = f.date_from {
+        c = c.add(license::Column::Date.gte(v));
+    }
+    if let Some(v) = f.date_to {
+        c = c.add(license::Column::Date.lte(v));
+    }
+    page(
+        store,
+        license::Entity::find().filter(c),
+        license::Column::Id,
+        req,
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AgreementFilter {
+    pub agreement_type: Option<AgreementType>,
+    pub party_id: Option<i64>,
+    /// Agreements with at least one party of this country.
+    pub party_country: Option<String>,
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
+}
+
+pub async fn list_agreements(
+    store: &Store,
+    f: &AgreementFilter,
+    req: PageRequest,
+) -> Result<Page<agreement::Model>, StoreError> {
+    // Retracted facts are kept for history but not listed.
+    let mut c = Condition::all().add(agreement::Column::RetractedAt.is_null());
+    if let Some(v) = f.agreement_type {
+        c = c.add(agreement::Column::AgreementType.eq(v.as_str()));
+    }
+    if let Some(p) = f.party_id {
+        c = c.add(
+            agreement::Column::Id.in_subquery(
+                Query::select()
+                    .column(agreement_party::Column::AgreementId)
+                    .from(agreement_party::Entity)
+                    .and_where(agreement_party::Column::OrganizationId.eq(p))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(country) = &f.party_country {
+        c = c.add(
+            agreement::Column::Id.in_subquery(
+                Query::select()
+                    .column(agreement_party::Column::AgreementId)
+                    .from(agreement_party::Entity)
+                    .and_where(
+                        agreement_party::Column::OrganizationId.in_subquery(
+                            Query::select()
+                                .column(organization::Column::Id)
+                                .from(organization::Entity)
+                                .and_where(
+                                    organization::Column::Country.eq(country.to_ascii_uppercase()),
+                                )
+                                .to_owned(),
+                        ),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(v) = f.date_from {
+        c = c.add(agreement::Column::Date.gte(v));
+    }
+    if let Some(v) = f.date_to {
+        c = c.add(agreement::Column::Date.lte(v));
+    }
+    page(
+        store,
+        agreement::Entity::find().filter(c),
+        agreement::Column::Id,
+        req,
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PolicyFilter {
+    pub country: Option<String>,
+    pub agency_id: Option<i64>,
+    pub focus: Option<PolicyFocus>,
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
+}
+
+pub async fn list_policies(
+    store: &Store,
+    f: &PolicyFilter,
+    req: PageRequest,
+) -> Result<Page<policy::Model>, StoreError> {
+    // Retracted facts are kept for history but not listed.
+    let mut c = Condition::all().add(policy::Column::RetractedAt.is_null());
+    if let Some(v) = &f.country {
+        c = c.add(policy::Column::Country.eq(v.to_ascii_uppercase()));
+    }
+    if let Some(a) = f.agency_id {
+        c = c.add(
+            policy::Column::Id.in_subquery(
+                Query::select()
+                    .column(policy_agency::Column::PolicyId)
+                    .from(policy_agency::Entity)
+                    .and_where(policy_agency::Column::OrganizationId.eq(a))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(fc) = f.focus {
+        c = c.add(
+            policy::Column::Id.in_subquery(
+                Query::select()
+                    .column(policy_focus::Column::PolicyId)
+                    .from(policy_focus::Entity)
+                    .and_where(policy_focus::Column::Focus.eq(fc.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(v) = f.date_from {
+        c = c.add(policy::Column::Date.gte(v));
+    }
+    if let Some(v) = f.date_to {
+        c = c.add(policy::Column::Date.lte(v));
+    }
+    page(
+        store,
+        policy::Entity::find().filter(c),
+        policy::Column::Id,
+        req,
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ArticleFilter {
+    pub publisher: Option<String>,
+    pub language: Option<Language>,
+    pub organization_id: Option<i64>,
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
+}
+
+pub async fn list_articles(
+    store: &Store,
+    f: &ArticleFilter,
+    req: PageRequest,
+) -> Result<Page<article::Model>, StoreError> {
+    let mut c = Condition::all();
+    if let Some(v) = &f.publisher {
+        c = c.add(article::Column::Publisher.eq(v.clone()));
+    }
+    if let Some(v) = f.language {
+        c = c.add(article::Column::Language.eq(v.as_str()));
+    }
+    if let Some(o) = f.organization_id {
+        c = c.add(
+            article::Column::Id.in_subquery(
+                Query::select()
+                    .column(article_organization::Column::ArticleId)
+                    .from(article_organization::Entity)
+                    .and_where(article_organization::Column::OrganizationId.eq(o))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(v) = f.date_from {
+        c = c.add(article::Column::Published.gte(v));
+    }
+    if let Some(v) = f.date_to {
+        c = c.add(article::Column::Published.lte(v));
+    }
+    page(
+        store,
+        article::Entity::find().filter(c),
+        article::Column::Id,
+        req,
+    )
+    .await
+}
+
+// ---- batch loads by id (one statement each) ----
+
+macro_rules! by_ids {
+    ($fn_name:ident, $entity:ident) => {
+        pub async fn $fn_name(
+            store: &Store,
+            ids: &[i64],
+        ) -> Result<HashMap<i64, $entity::Model>, StoreError> {
+            let rows = $entity::Entity::find()
+                .filter($entity::Column::Id.is_in(ids.iter().copied()))
+                .all(store.conn())
+                .await?;
+            Ok(rows.into_iter().map(|r| (r.id, r)).collect())
+        }
+    };
+}
+
+by_ids!(organizations_by_ids, organization);
+by_ids!(facilities_by_ids, facility);
+by_ids!(licenses_by_ids, license);
+by_ids!(agreements_by_ids, agreement);
+by_ids!(policies_by_ids, policy);
+by_ids!(articles_by_ids, article);
+
+/// Aliases of each organization (its canonical name included), sorted.
+pub async fn aliases_of(
+    store: &Store,
+    org_ids: &[i64],
+) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+    let rows = organization_alias::Entity::find()
+        .filter(organization_alias::Column::OrganizationId.is_in(org_ids.iter().copied()))
+        .order_by_asc(organization_alias::Column::Alias)
+        .all(store.conn())
+        .await?;
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for r in rows {
+        out.entry(r.organization_id).or_default().push(r.alias);
+    }
+    Ok(out)
+}
+
+/// Direct subsidiaries of each organization.
+pub async fn subsidiaries_of(
+    store: &Store,
+    parent_ids: &[i64],
+) -> Result<HashMap<i64, Vec<organization::Model>>, StoreError> {
+    let rows = organization::Entity::find()
+        .filter(organization::Column::ParentId.is_in(parent_ids.iter().copied()))
+        .order_by_asc(organization::Column::Id)
+        .all(store.conn())
+        .await?;
+    let mut out: HashMap<i64, Vec<organization::Model>> = HashMap::new();
+    for r in rows {
+        if let Some(p) = r.parent_id {
+            out.entry(p).or_default().push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Parties of each agreement, in organization id order.
+pub async fn parties_of(
+    store: &Store,
+    agreement_ids: &[i64],
+) -> Result<HashMap<i64, Vec<agreement_party::Model>>, StoreError> {
+    let rows = agreement_party::Entity::find()
+        .filter(agreement_party::Column::AgreementId.is_in(agreement_ids.iter().copied()))
+        .order_by_asc(agreement_party::Column::OrganizationId)
+        .all(store.conn())
+        .await?;
+    let mut out: HashMap<i64, Vec<agreement_party::Model>> = HashMap::new();
+    for r in rows {
+        out.entry(r.agreement_id).or_default().push(r);
+    }
+    Ok(out)
+}
+
+/// Agency organization ids of each policy.
+pub async fn agencies_of(
+    store: &Store,
+    policy_ids: &[i64],
+) -> Result<HashMap<i64, Vec<i64>>, StoreError> {
+    let rows = policy_agency::Entity::find()
+        .filter(policy_agency::Column::PolicyId.is_in(policy_ids.iter().copied()))
+        .order_by_asc(policy_agency::Column::OrganizationId)
+        .all(store.conn())
+        .await?;
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    for r in rows {
+        out.entry(r.policy_id).or_default().push(r.organization_id);
+    }
+    Ok(out)
+}
+
+/// Focus codes of each policy; a stored code that is not in the vocabulary is an error.
+pub async fn focus_of(
+    store: &Store,
+    policy_ids: &[i64],
+) -> Result<HashMap<i64, Vec<PolicyFocus>>, StoreError> {
+    let rows = policy_focus::Entity::find()
+        .filter(policy_focus::Column::PolicyId.is_in(policy_ids.iter().copied()))
+        .order_by_asc(policy_focus::Column::Focus)
+        .all(store.conn())
+        .await?;
+    let mut out: HashMap<i64, Vec<PolicyFocus>> = HashMap::new();
+    for r in rows {
+        let f = r
+            .focus
+            .parse()
+            .map_err(
+                |e: crate::vocab::VocabularyError| StoreError::InvalidStoredValue {
+                    table: "policy_focus",
+                    column: "focus",
+                    value: r.focus.clone(),
+                    reason: e.to_string(),
+                },
+            )?;
+        out.entry(r.policy_id).or_default().push(f);
+    }
+    Ok(out)
+}
+
+/// Modalities of each facility.
+pub async fn modalities_of(
+    store: &Store,
+    facility_ids: &[i64],
+) -> Result<HashMap<i64, Vec<Modality>>, StoreError> {
+    let rows = facility_modality::Entity::find()
+        .filter(facility_modality::Column::FacilityId.is_in(facility_ids.iter().copied()))
+        .order_by_asc(facility_modality::Column::Modality)
+        .all(store.conn())
+        .await?;
+    let mut out: HashMap<i64, Vec<Modality>> = HashMap::new();
+    for r in rows {
+        let m = r
+            .modality
+            .parse()
+            .map_err(
+                |e: crate::vocab::VocabularyError| StoreError::InvalidStoredValue {
+                    table: "facility_modalities",
+                    column: "modality",
+                    value: r.modality.clone(),
+                    reason: e.to_string(),
+                },
+            )?;
+        out.entry(r.facility_id).or_default().push(m);
+    }
+    Ok(out)
+}
+
+/// Evidence of each fact of one kind, oldest first.
+pub async fn evidence_of(
+    store: &Store,
+    kind: FactKind,
+    fact_ids: &[i64],
+) -> Result<HashMap<i64, Vec<evidence::Model>>, StoreError> {
+    let ids = fact_ids.iter().copied();
+    let col = match kind {
+        FactKind::Facility => evidence::Column::FacilityId,
+        FactKind::License => evidence::Column::LicenseId,
+        FactKind::Agreement => evidence::Column::AgreementId,
+        FactKind::Policy => evidence::Column::PolicyId,
+    };
+    let rows = evidence::Entity::find()
+        .filter(col.is_in(ids))
+        .filter(evidence::Column::SupersededAt.is_null())
+        .order_by_asc(evidence::Column::Id)
+        .all(store.conn())
+        .await?;
+    let mut out: HashMap<i64, Vec<evidence::Model>> = HashMap::new();
+    for r in rows {
+        let key = match kind {
+            FactKind::Facility => r.facility_id,
+            FactKind::License => r.license_id,
+            FactKind::Agreement => r.agreement_id,
+            FactKind::Policy => r.policy_id,
+        };
+        if let Some(k) = key {
+            out.entry(k).or_default().push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// One licence as the analytics need it: when, where and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LicenseFact {
+    pub id: i64,
+    pub license_type: String,
+    pub country: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub date_precision: Option<String>,
+}
+
+/// Every licence, for analytics (one statement).
+pub async fn license_facts(store: &Store) -> Result<Vec<LicenseFact>, StoreError> {
+    Ok(license::Entity::find()
+        .filter(license::Column::RetractedAt.is_null())
+        .order_by_asc(license::Column::Id)
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .map(|l| LicenseFact {
+            id: l.id,
+            license_type: l.license_type,
+            country: l.country,
+            date: l.date,
+            date_precision: l.date_precision,
+        })
+        .collect())
+}
+
+/// Row counts of every table, for status output and tests.
+pub async fn table_counts(store: &Store) -> Result<Vec<(&'static str, u64)>, StoreError> {
+    let db = store.conn();
+    Ok(vec![
+        (
+            "organizations",
+            organization::Entity::find().count(db).await?,
+        ),
+        (
+            "organization_aliases",
+            organization_alias::Entity::find().count(db).await?,
+        ),
+        ("facilities", facility::Entity::find().count(db).await?),
+        (
+            "facility_modalities",
+            facility_modality::Entity::find().count(db).await?,
+        ),
+        ("licenses", license::Entity::find().count(db).await?),
+        ("agreements", agreement::Entity::find().count(db).await?),
+        (
+            "agreement_parties",
+            agreement_party::Entity::find().count(db).await?,
+        ),
+        ("policies", policy::Entity::find().count(db).await?),
+        (
+            "policy_agencies",
+            policy_agency::Entity::find().count(db).await?,
+        ),
+        (
+            "policy_focus",
+            policy_focus::Entity::find().count(db).await?,
+        ),
+        ("articles", article::Entity::find().count(db).await?),
+        (
+            "article_organizations",
+            article_organization::Entity::find().count(db).await?,
+        ),
+        ("evidence", evidence::Entity::find().count(db).await?),
+        ("sources", source::Entity::find().count(db).await?),
+        ("ingest_runs", ingest_run::Entity::find().count(db).await?),
+    ])
+}
+
+/// The most recent ingest runs, newest first.
+pub async fn recent_runs(store: &Store, limit: u64) -> Result<Vec<ingest_run::Model>, StoreError> {
+    Ok(ingest_run::Entity::find()
+        .order_by_desc(ingest_run::Column::Id)
+        .limit(limit)
+        .all(store.conn())
+        .await?)
+}
+
+/// Checks that the database answers.
+pub async fn ping(store: &Store) -> Result<(), StoreError> {
+    store.conn().ping().await.map_err(StoreError::from)
+}
+
+/// Articles published on or after `since` (or, when their publication date is unknown,
+/// ingested on or after it); every article when `since` is None.
+fn articles_since(since: Option<NaiveDate>) -> Condition {
+    let Some(d) = since else {
+        return Condition::all();
+    };
+    let mut c = Condition::any().add(article::Column::Published.gte(d));
+    if let Some(t) = d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()) {
+        c = c.add(
+            Condition::all()
+                .add(article::Column::Published.is_null())
+                .add(article::Column::IngestedAt.gte(t)),
+        );
+    }
+    c
+}
+
+/// How many articles `articles_since_page` will walk through.
+pub async fn count_articles_since(
+    store: &Store,
+    since: Option<NaiveDate>,
+) -> Result<u64, StoreError> {
+    Ok(article::Entity::find()
+        .filter(articles_since(since))
+        .count(store.conn())
+        .await?)
+}
+
+/// The next `limit` articles after id `after` among those selected by `since`, by id.
+pub async fn articles_since_page(
+    store: &Store,
+    since: Option<NaiveDate>,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<article::Model>, StoreError> {
+    Ok(article::Entity::find()
+        .filter(articles_since(since))
+        .filter(article::Column::Id.gt(after))
+        .order_by_asc(article::Column::Id)
+        .limit(limit.max(1))
+        .all(store.conn())
+        .await?)
+}
