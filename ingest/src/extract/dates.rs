@@ -434,7 +434,48 @@ pub fn find_dates_after(
         }
     }
     found.sort_by_key(|d| d.start);
+    coordinated_years(sentence, &mut found);
     found
+}
+
+/// "in 2015 and 2018", "in 2019, 2021 or 2023": bare years listed after a year take its
+/// preposition, so each is a date of its own.
+fn coordinated_years(sentence: &str, found: &mut Vec<DateMention>) {
+    static NEXT: LazyLock<Regex> =
+        LazyLock::new(|| static_regex(r"^(?:,\s*|,?\s+(?:and|or)\s+)((?:19|20)\d{2})(?-u:\b)"));
+    let mut added = Vec::new();
+    for d in found.iter() {
+        if d.relative || d.date.precision() != cdmo_store::Precision::Year {
+            continue;
+        }
+        let mut end = d.end;
+        while let Some(c) = NEXT.captures(&sentence[end..]) {
+            let (Some(whole), Some(y)) = (c.get(0), c.get(1)) else {
+                break;
+            };
+            let Some(date) = y
+                .as_str()
+                .parse()
+                .ok()
+                .and_then(|y| PartialDate::year(y).ok())
+            else {
+                break;
+            };
+            added.push(DateMention {
+                start: end + y.start(),
+                end: end + whole.end(),
+                date,
+                relative: false,
+            });
+            end += whole.end();
+        }
+    }
+    if added.is_empty() {
+        return;
+    }
+    added.retain(|n| !found.iter().any(|f| n.start < f.end && f.start < n.end));
+    found.extend(added);
+    found.sort_by_key(|d| d.start);
 }
 
 #[cfg(test)]
@@ -444,6 +485,20 @@ mod tests {
     fn one(s: &str, published: &str) -> Option<String> {
         let p = published.parse().ok();
         find_dates(s, p).first().map(|d| d.date.to_string())
+    }
+
+    #[test]
+    fn listed_years_are_each_a_date() {
+        let all: Vec<String> = find_dates(
+            "passed inspections in 2015, 2018 and 2021 and 300 more",
+            None,
+        )
+        .iter()
+        .map(|d| d.date.to_string())
+        .collect();
+        assert_eq!(all, ["2015", "2018", "2021"]);
+        // A count after a year is no year.
+        assert_eq!(find_dates("in 2015 and 3000 litres", None).len(), 1);
     }
 
     #[test]

@@ -552,8 +552,15 @@ fn grant_dates(
 /// sentence stays the evidence, later ones refine the date and fill the authority. An
 /// implied date never keeps two reports apart.
 fn merge_into(out: &mut Vec<LicenceDraft>, d: LicenceDraft) {
+    // A grant dated well before the report's own date is background ("the plant previously
+    // passed FDA inspections in 2015"), not the undated news it reports.
+    let long_before = |stated: PartialDate, implied: PartialDate| {
+        (implied.first_day() - stated.last_day()).num_days() > 270
+    };
     let compatible = |e: &LicenceDraft| match (e.date, d.date) {
         (Some(x), Some(y)) if e.date_stated && d.date_stated => x.is_compatible(&y),
+        (Some(x), Some(y)) if e.date_stated && !d.date_stated => !long_before(x, y),
+        (Some(x), Some(y)) if !e.date_stated && d.date_stated => !long_before(y, x),
         _ => true,
     };
     // Licences of two different facilities are two licences.
