@@ -545,6 +545,18 @@ fn status_near(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> Option<(Facil
             best = Some((distance, *status, h.start));
         }
     }
+    // "its existing vaccine plant": an attribute of the site noun itself, not of a network
+    // or a product nearby.
+    if best.is_none_or(|(d, _, _)| d > 0) {
+        let lower = &a.lower[si];
+        let before = &lower[floor_char(lower, s.saturating_sub(30))..s];
+        if let Some(at) = before.rfind("existing ")
+            && before[at + 9..].split_whitespace().count() <= 2
+            && (at == 0 || !before.as_bytes()[at - 1].is_ascii_alphanumeric())
+        {
+            return Some((FacilityStatus::Operational, s));
+        }
+    }
     best.map(|(_, st, at)| (st, at))
 }
 
@@ -641,7 +653,7 @@ fn operator_of(a: &Analysis<'_>, si: usize, pos: usize, cue: Option<usize>) -> O
     let lower = &a.lower[si];
     let ms = a.orgs_in(si);
     if let Some(at) = lower.find("operated by").or_else(|| lower.find("run by"))
-        && let Some(m) = ms.iter().find(|m| m.start > at && m.start <= at + 20)
+        && let Some(m) = ms.iter().find(|m| m.start > at && m.start <= at + 45)
     {
         return Some(m.org);
     }
