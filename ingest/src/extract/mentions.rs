@@ -285,6 +285,7 @@ impl<'a> Analysis<'a> {
         a.find_gazetteer_names();
         a.discover_organizations();
         a.link_short_forms();
+        a.link_core_words();
         a.find_parents();
         a.find_local_governments();
         a.resolve_anaphora();
@@ -1484,6 +1485,115 @@ impl<'a> Analysis<'a> {
         }
     }
 
+    /// "Lilly" after "Eli Lilly", "Teva" after "Teva Pharmaceutical Industries": a company's
+    /// distinctive word written alone, when no other organization of the document shares it
+    /// and the text never uses it as an ordinary lower-case word.
+    fn link_core_words(&mut self) {
+        let company = |o: &DocOrg| {
+            !matches!(
+                o.kind,
+                Some(
+                    OrganizationKind::Regulator
+                        | OrganizationKind::Government
+                        | OrganizationKind::Association
+                        | OrganizationKind::Academic
+                        | OrganizationKind::Hospital
+                )
+            )
+        };
+        let head = |a: &Analysis<'_>, w: &str| {
+            a.rules
+                .orgs
+                .head_words
+                .keys()
+                .any(|h| h.eq_ignore_ascii_case(w))
+                || a.rules
+                    .orgs
+                    .not_names
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(w))
+                || a.rules
+                    .orgs
+                    .naming_nouns
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(w))
+                || CONNECTORS.contains(&w.to_ascii_lowercase().as_str())
+                || a.gaz.lookup(w).is_some()
+        };
+        let mut owners: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+        for (i, o) in self.orgs.iter().enumerate() {
+            for w in o.name.split(|c: char| !c.is_alphanumeric()) {
+                owners.entry(w.to_lowercase()).or_default().insert(i);
+            }
+        }
+        let mut words: Vec<(String, usize)> = Vec::new();
+        for (i, o) in self.orgs.iter().enumerate() {
+            if !company(o) || o.name.split_whitespace().count() < 2 {
+                continue;
+            }
+            for w in o.name.split(|c: char| !c.is_alphanumeric()) {
+                let shape = w.chars().count() >= 4
+                    && w.chars().next().is_some_and(char::is_uppercase)
+                    && w.chars().all(|c| c.is_ascii_alphabetic());
+                if shape
+                    && owners.get(&w.to_lowercase()).is_some_and(|s| s.len() == 1)
+                    && !head(self, w)
+                {
+                    words.push((w.to_string(), i));
+                }
+            }
+        }
+        if words.is_empty() {
+            return;
+        }
+        // A word the text also writes in lower case is an ordinary word ("Breakthrough").
+        words.retain(|(w, _)| {
+            let lw = w.to_lowercase();
+            !self
+                .sentences
+                .iter()
+                .any(|s| !find_all(&s.text, &lw, Fit::Word).is_empty())
+        });
+        for si in 0..self.sentences.len() {
+            let text = &self.sentences[si].text;
+            for (w, org) in &words {
+                for at in find_all(text, w, Fit::Word) {
+                    let end = at + w.len();
+                    if self.org_mentions[si]
+                        .iter()
+                        .any(|m| at < m.end && m.start < end)
+                    {
+                        continue;
+                    }
+                    // Part of a longer name ("Lilly Kinsale", "Eli Lilly"): not the short form.
+                    let next_cap = text[end..]
+                        .strip_prefix(' ')
+                        .and_then(|r| r.chars().next())
+                        .is_some_and(char::is_uppercase);
+                    let prev_cap = text[..at]
+                        .strip_suffix(' ')
+                        .and_then(|r| r.split(' ').next_back())
+                        .and_then(|r| r.chars().next())
+                        .is_some_and(char::is_uppercase)
+                        && at > 0
+                        && !text[..at].trim_end().ends_with(['.', ',', ';', ':']);
+                    if next_cap || prev_cap && !text[..at].trim().is_empty() {
+                        continue;
+                    }
+                    self.org_mentions[si].push(OrgMention {
+                        start: at,
+                        end,
+                        org: *org,
+                        anaphor: false,
+                    });
+                }
+            }
+        }
+        for ms in self.org_mentions.iter_mut() {
+            ms.sort_by_key(|m| (m.start, m.end));
+        }
+    }
+
     /// Country, region and city a name itself states ("Korea …", "Zhejiang …").
     fn location_from_name(&self, name: &str) -> (Option<Country>, Option<String>, Option<String>) {
         let first = name.split_whitespace().next().unwrap_or("");
@@ -2336,6 +2446,29 @@ mod tests {
         assert!(mentions[1].contains(&("it".to_string(), "Helixmith".to_string())));
         assert!(
             mentions[2].contains(&("The company".to_string(), "Helixmith".to_string())),
+            "{mentions:?}"
+        );
+    }
+
+    #[test]
+    fn a_distinctive_word_alone_is_the_company_it_belongs_to() {
+        let (_, mentions) = analyse(
+            "Eli Lilly runs the plant.\nLilly bought it in 2008.\nThe Lilly Kinsale unit grew, and a breakthrough came.\nTeva Pharmaceutical Industries agreed.\nTeva said so.",
+            None,
+        );
+        assert!(
+            mentions[1].contains(&("Lilly".to_string(), "Eli Lilly".to_string())),
+            "{mentions:?}"
+        );
+        // Part of a longer name: not the short form.
+        assert!(
+            !mentions[2].iter().any(|(s, _)| s == "Lilly"),
+            "{mentions:?}"
+        );
+        assert!(
+            mentions[4]
+                .iter()
+                .any(|(s, n)| s == "Teva" && n == "Teva Pharmaceutical Industries"),
             "{mentions:?}"
         );
     }
