@@ -6,18 +6,18 @@ use cdmo_ingest::eval::{FactType, Scores, TARGETS, Targets, evaluate_dir, report
 
 use crate::helpers::seeds_dir;
 
-/// Measured on `seeds/eval/dev` (48 articles), a little below the scores of the commit that
+/// Measured on `seeds/eval/dev` (64 articles), a little below the scores of the commit that
 /// set them so that a harmless reshuffle passes and a real loss fails. Raise them when the
 /// extractor improves; the targets themselves are in `eval::TARGETS` and are not met yet.
 const DEV_FLOOR: Targets = Targets {
     f1: [
-        (FactType::Licences, 0.75),
-        (FactType::Agreements, 0.72),
-        (FactType::Organizations, 0.90),
-        (FactType::Facilities, 0.68),
-        (FactType::Policies, 0.72),
+        (FactType::Licences, 0.77),
+        (FactType::Agreements, 0.73),
+        (FactType::Organizations, 0.89),
+        (FactType::Facilities, 0.60),
+        (FactType::Policies, 0.68),
     ],
-    dates: 0.80,
+    dates: 0.78,
     capacities: 0.60,
 };
 
@@ -70,7 +70,7 @@ fn check(part: &str, floor: &Targets, expected_documents: u32) {
 
 #[test]
 fn development_set_scores_hold_their_floor() {
-    check("dev", &DEV_FLOOR, 48);
+    check("dev", &DEV_FLOOR, 64);
 }
 
 #[test]
