@@ -618,6 +618,8 @@ fn place_near(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> Option<Place> 
     let mut after: Vec<_> = a.place_mentions[si]
         .iter()
         .filter(|p| p.start >= e && p.start <= e + 70)
+        // "Sino-Singapore Guangzhou Knowledge City": a place in a compound names no site.
+        .filter(|p| !text[..p.start].ends_with('-'))
         .collect();
     after.sort_by_key(|p| p.start);
     if let Some(p) = after.first() {
