@@ -401,7 +401,27 @@ pub fn extract_agreements(a: &Analysis<'_>) -> Vec<AgreementDraft> {
         from_deal_verbs(a, si, money, &mut here);
         from_deal_nouns(a, si, money, &mut here);
         from_service_verbs(a, si, money, &mut here);
-        for d in here {
+        for mut d in here {
+            // "signed an agreement with the zone's administrative committee to build a plant":
+            // a company's pact with a local government about a site is an investment.
+            if d.agreement_type == a.rules.agreements.default
+                && d.parties
+                    .iter()
+                    .any(|&o| a.org(o).kind == Some(OrganizationKind::Government))
+                && d.parties.iter().any(|&o| !a.org(o).is_authority())
+                && [
+                    "to build",
+                    "to construct",
+                    "to set up",
+                    "to invest",
+                    "will invest",
+                    "to establish",
+                ]
+                .iter()
+                .any(|w| a.lower[si].contains(w))
+            {
+                d.agreement_type = AgreementType::Investment;
+            }
             merge_into(&mut out, d);
         }
     }

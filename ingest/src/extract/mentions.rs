@@ -288,6 +288,7 @@ impl<'a> Analysis<'a> {
         a.link_core_words();
         a.find_parents();
         a.find_local_governments();
+        a.find_zone_committees();
         a.resolve_anaphora();
         a.find_locations_and_descriptors();
         for m in a.org_mentions.iter_mut() {
@@ -1348,7 +1349,10 @@ impl<'a> Analysis<'a> {
                     continue;
                 }
                 // "… Province", "… City", "… Metropolitan Government" written after the name.
+                // "the South Chungcheong provincial government": a lower-case description,
+                // named like the bare place.
                 let mut end = p.end;
+                let mut described = false;
                 for suffix in [
                     " Metropolitan City",
                     " Metropolitan Government",
@@ -1359,13 +1363,22 @@ impl<'a> Analysis<'a> {
                     " City",
                     " County",
                 ] {
-                    if text[end..].starts_with(suffix) {
+                    if lower[end..].starts_with(&suffix.to_lowercase()) {
+                        described = !text[end..].starts_with(suffix);
                         end += suffix.len();
                         break;
                     }
                 }
                 let surface = text[p.start..end].to_string();
-                let name = if surface.split_whitespace().count() > 1
+                let bare = &text[p.start..p.end];
+                let name = if described || surface == bare && bare.is_ascii() && !bare.contains('-')
+                {
+                    match place.kind {
+                        PlaceKind::Province => format!("{bare} Province"),
+                        PlaceKind::MetropolitanCity => format!("{bare} Metropolitan City"),
+                        _ => format!("{bare} City"),
+                    }
+                } else if surface.split_whitespace().count() > 1
                     || surface.contains('-')
                     || !surface.is_ascii()
                 {
@@ -1481,6 +1494,73 @@ impl<'a> Analysis<'a> {
                         m.org = j;
                     }
                 }
+            }
+        }
+    }
+
+    /// "the administrative committee of the Wuhan East Lake High-tech Development Zone": the
+    /// body that signs for a Chinese development zone, named "<zone> Administrative Committee".
+    fn find_zone_committees(&mut self) {
+        static COMMITTEE: LazyLock<Regex> = LazyLock::new(|| {
+            static_regex(
+                r"(?:[Tt]he\s+)?(?i:(administrative|management)\s+committee)\s+of\s+(?:the\s+)?((?:[A-Z][\w'-]*|and|of)(?:\s+(?:[A-Z][\w'-]*|and|of))*?\s+(?:Development\s+Zone|Development\s+Area|Zone|Area|Park|New\s+Area|District))(?-u:\b)",
+            )
+        });
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        for si in 0..self.sentences.len() {
+            if !self.lower[si].contains("committee of") {
+                continue;
+            }
+            let text = self.sentences[si].text.clone();
+            for c in COMMITTEE.captures_iter(&text) {
+                let (Some(whole), Some(kind), Some(zone)) = (c.get(0), c.get(1), c.get(2)) else {
+                    continue;
+                };
+                let (start, end) = (whole.start(), whole.end());
+                if self.org_mentions[si]
+                    .iter()
+                    .any(|m| !m.anaphor && start < m.end && m.start < end)
+                {
+                    continue;
+                }
+                let title = if kind.as_str().eq_ignore_ascii_case("management") {
+                    "Management Committee"
+                } else {
+                    "Administrative Committee"
+                };
+                let name = format!("{} {title}", zone.as_str());
+                let place = self.place_mentions[si]
+                    .iter()
+                    .find(|p| p.start >= zone.start() && p.end <= zone.end())
+                    .map(|p| self.gaz.places[p.place].clone());
+                let org = match by_key.get(&name_key(&name)) {
+                    Some(o) => *o,
+                    None => {
+                        self.orgs.push(DocOrg {
+                            name: name.clone(),
+                            surfaces: Vec::new(),
+                            gaz: None,
+                            kind: Some(OrganizationKind::Government),
+                            kind_explicit: true,
+                            country: place.as_ref().map(|p| p.country),
+                            region: place.as_ref().and_then(|p| p.region.clone()),
+                            city: place.as_ref().and_then(|p| p.city.clone()),
+                            parent: None,
+                        });
+                        by_key.insert(name_key(&name), self.orgs.len() - 1);
+                        self.orgs.len() - 1
+                    }
+                };
+                self.add_surface(org, &name);
+                self.place_mentions[si].retain(|p| !(start < p.end && p.start < end));
+                self.org_mentions[si].retain(|m| !(start < m.end && m.start < end));
+                self.org_mentions[si].push(OrgMention {
+                    start,
+                    end,
+                    org,
+                    anaphor: false,
+                });
+                self.org_mentions[si].sort_by_key(|m| (m.start, m.end));
             }
         }
     }
@@ -2471,6 +2551,26 @@ mod tests {
                 .any(|(s, n)| s == "Teva" && n == "Teva Pharmaceutical Industries"),
             "{mentions:?}"
         );
+    }
+
+    #[test]
+    fn zone_committees_and_provincial_governments_are_organizations() {
+        let (names, _) = analyse(
+            "Celltrion signed an agreement with the administrative committee of the Wuhan East Lake High-tech Development Zone to build a plant.\n\
+             Celltrion signed a memorandum of understanding with Yesan County and the South Chungcheong provincial government.",
+            None,
+        );
+        assert!(
+            names.contains(
+                &"Wuhan East Lake High-tech Development Zone Administrative Committee".to_string()
+            ),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&"South Chungcheong Province".to_string()),
+            "{names:?}"
+        );
+        assert!(names.contains(&"Yesan County".to_string()), "{names:?}");
     }
 
     #[test]
