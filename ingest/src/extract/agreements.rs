@@ -467,6 +467,24 @@ fn from_agreement_nouns(
         if inside_org(h.start, h.end) {
             continue;
         }
+        // "the contract manufacturing arm of GenScript": a modifier, not an agreement.
+        let after = &lower[h.end..];
+        if slice(lower, h.start, h.end) == "contract"
+            && [
+                " manufactur",
+                " develop",
+                " research",
+                " testing",
+                " service",
+                " organi",
+            ]
+            .iter()
+            .any(|w| after.starts_with(w))
+            && !after.starts_with(" manufacturing agreement")
+            && !after.starts_with(" manufacturing deal")
+        {
+            continue;
+        }
         match groups.last_mut() {
             Some(g) if h.start <= g.1 + 15 => g.1 = g.1.max(h.end),
             _ => groups.push((h.start, h.end)),

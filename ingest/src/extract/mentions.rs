@@ -2246,10 +2246,39 @@ impl<'a> Analysis<'a> {
                 d.start.saturating_sub(pos)
             }
         };
-        let events: Vec<&DateMention> = self.dates[si]
+        // "The firm, which debuted on the KOSDAQ on Nov. 7, signed …": a date inside a
+        // relative or descriptive clause set off by commas dates that clause, not the fact.
+        let aside = |d: &DateMention| {
+            let head = &lower[..d.start];
+            let Some(open) = [
+                ", which ",
+                ", who ",
+                ", founded ",
+                ", established ",
+                ", listed ",
+            ]
+            .iter()
+            .filter_map(|w| head.rfind(w))
+            .max() else {
+                return false;
+            };
+            if head[open + 1..].contains([',', ';']) {
+                return false;
+            }
+            let close = lower[d.end..]
+                .find([',', ';'])
+                .map_or(lower.len(), |i| d.end + i);
+            !(open..=close).contains(&pos)
+        };
+        let all_events: Vec<&DateMention> = self.dates[si]
             .iter()
             .filter(|d| keep(d) && !reporting(d))
             .collect();
+        let events: Vec<&DateMention> = if all_events.iter().any(|d| !aside(d)) {
+            all_events.iter().copied().filter(|d| !aside(d)).collect()
+        } else {
+            all_events
+        };
         // An event date close by wins over the report's date; a far one belongs to another
         // clause ("said on Tuesday it had signed …, and a separate order that extends a
         // contract signed in March") unless the report gives none.
