@@ -7,6 +7,7 @@ mod api;
 mod engines;
 mod eval_set;
 mod extraction;
+mod extraction_cases;
 mod reextract;
 mod schema;
 mod store_merge;

@@ -1264,7 +1264,30 @@ impl<'a> Analysis<'a> {
                 // Without a legal form the place may just say where the company is.
                 let Some(l) = legal else { continue };
                 let surface = text[p.start..end + l].trim_end_matches(',').to_string();
-                let org = if sub.is_some() {
+                // "Tianjin Asymchem Pharmaceuticals Co., Ltd." beside the known "Asymchem": a
+                // place-prefixed legal name the gazetteer does not know is a subsidiary when it
+                // adds head words, or when the place is not the group's home.
+                let subsidiary = self.orgs[m.org].gaz.is_some_and(|gi| {
+                    let g = &self.gaz.orgs[gi];
+                    let full = name_key(&display_name(&surface));
+                    let known = std::iter::once(&g.name)
+                        .chain(&g.aliases)
+                        .any(|n| name_key(n) == full);
+                    let place = &self.gaz.places[p.place];
+                    let home = [&g.region, &g.city].iter().any(|x| {
+                        x.as_deref().is_some_and(|x| {
+                            x.eq_ignore_ascii_case(&place.name)
+                                || place.region.as_deref() == Some(x)
+                                || place.city.as_deref() == Some(x)
+                        })
+                    }) || place
+                        .aliases
+                        .iter()
+                        .filter(|a| !a.is_ascii())
+                        .any(|a| g.aliases.iter().any(|n| n.contains(a.as_str())));
+                    !known && (end > m.end || !home)
+                });
+                let org = if sub.is_some() || subsidiary {
                     let name = display_name(&surface);
                     let key = name_key(&name);
                     match by_key.get(&key) {
@@ -1552,7 +1575,6 @@ impl<'a> Analysis<'a> {
                     }
                 };
                 self.add_surface(org, &name);
-                self.place_mentions[si].retain(|p| !(start < p.end && p.start < end));
                 self.org_mentions[si].retain(|m| !(start < m.end && m.start < end));
                 self.org_mentions[si].push(OrgMention {
                     start,
