@@ -52,6 +52,8 @@ enum Rule {
     DayMonthYear,
     /// Month name, year.
     MonthYear,
+    /// Month name, day + last/this/that year.
+    MonthDayRelYear,
     /// Month name + last/this year.
     MonthRelYear,
     /// last/this + month name.
@@ -103,6 +105,7 @@ static SPECS: LazyLock<Vec<(String, Rule)>> = LazyLock::new(|| {
         (format!(r"(?i)(?-u:\b){m}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?-u:\b)"), Rule::MonthDayYear),
         (format!(r"(?i)(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{m},?\s+(\d{{4}})(?-u:\b)"), Rule::DayMonthYear),
         (format!(r"(?i)(?-u:\b){m}\s+(?:of\s+)?(\d{{4}})(?-u:\b)"), Rule::MonthYear),
+        (format!(r"(?i)(?-u:\b){m}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?:of\s+)?(last|this|the\s+previous|the\s+same|that)\s+year(?-u:\b)"), Rule::MonthDayRelYear),
                 (format!(r"(?i)(?-u:\b){m}\s+(?:of\s+)?(last|this|the\s+previous|the\s+same|that)\s+year(?-u:\b)"), Rule::MonthRelYear),
                 (r"(?i)(?-u:\b)(?:later\s+|earlier\s+)?(?:that|the\s+same)\s+year(?-u:\b)".into(), Rule::ThatYear),
         (r"(?i)(?-u:\b)(?:a|one)\s+day\s+later(?-u:\b)|(?-u:\b)the\s+(?:next|following)\s+day(?-u:\b)".into(), Rule::DayLater),
@@ -205,10 +208,14 @@ fn resolve(
             None,
         )),
         Rule::YearMonth => abs(ymd_or_month(num(g(1))? as i32, num(g(2))?, None)),
-        Rule::MonthRelYear => {
+        Rule::MonthRelYear | Rule::MonthDayRelYear => {
             let p = published?;
             let m = month_number(g(1)?.as_str())?;
-            let which = g(2)?.as_str().to_ascii_lowercase();
+            let (day, which) = if matches!(rule, Rule::MonthDayRelYear) {
+                (Some(num(g(2))?), g(3)?.as_str().to_ascii_lowercase())
+            } else {
+                (None, g(2)?.as_str().to_ascii_lowercase())
+            };
             let y = if which == "that" || which.contains("same") {
                 context_year?
             } else if which == "this" {
@@ -216,7 +223,7 @@ fn resolve(
             } else {
                 p.get_year() - 1
             };
-            rel(ymd_or_month(y, m, None))
+            rel(ymd_or_month(y, m, day))
         }
         Rule::RelMonth => {
             let p = published?;
@@ -426,7 +433,11 @@ pub fn find_dates_after(
                     relative,
                 }),
                 // "May of that year" with no year to refer to is not "May" of publication.
-                None if matches!(rule, Rule::MonthRelYear | Rule::ThatYear | Rule::DayLater) => {
+                None if matches!(
+                    rule,
+                    Rule::MonthRelYear | Rule::MonthDayRelYear | Rule::ThatYear | Rule::DayLater
+                ) =>
+                {
                     blocked.push((start, end));
                 }
                 None => {}
@@ -485,6 +496,22 @@ mod tests {
     fn one(s: &str, published: &str) -> Option<String> {
         let p = published.parse().ok();
         find_dates(s, p).first().map(|d| d.date.to_string())
+    }
+
+    #[test]
+    fn a_day_of_last_year_keeps_its_day() {
+        assert_eq!(
+            one(
+                "On October 28 last year the bureau issued a plan",
+                "2025-02-12"
+            )
+            .as_deref(),
+            Some("2024-10-28")
+        );
+        assert_eq!(
+            one("in March of this year", "2025-06-12").as_deref(),
+            Some("2025-03")
+        );
     }
 
     #[test]
