@@ -284,6 +284,7 @@ impl<'a> Analysis<'a> {
         };
         a.find_gazetteer_names();
         a.discover_organizations();
+        a.find_government_bodies();
         a.link_short_forms();
         a.link_core_words();
         a.find_parents();
@@ -1177,7 +1178,10 @@ impl<'a> Analysis<'a> {
                     && let Some(g) = c.get(1)
                     && g.as_str().split_whitespace().count() >= 3
                 {
-                    span = Some((g.start(), m.end));
+                    // "The General Office of the State Council": the article is not the name.
+                    let lead = g.as_str();
+                    let skip = if lead.starts_with("The ") { 4 } else { 0 };
+                    span = Some((g.start() + skip, m.end));
                 }
                 let Some((s, e)) = span else { continue };
                 let surface = text[s..e].to_string();
@@ -1517,6 +1521,76 @@ impl<'a> Analysis<'a> {
                         m.org = j;
                     }
                 }
+            }
+        }
+    }
+
+    /// "the General Office of the Guangdong Provincial People's Government", "the Tianjin
+    /// Municipal Science and Technology Bureau": Chinese local government bodies, named by
+    /// their place, level and office.
+    fn find_government_bodies(&mut self) {
+        static BODY: LazyLock<Regex> = LazyLock::new(|| {
+            static_regex(
+                r"(?:General\s+Office\s+of\s+the\s+)?([A-Z][a-z]+)\s+(?:Provincial|Municipal)\s+(?:People['’]s\s+Government|Government|(?:(?:[A-Z][a-z]+|and|of|for)\s+){0,6}(?:Bureau|Commission|Department|Administration|Office)(?:\s+of\s+(?:[A-Z][a-z]+)(?:\s+(?:and\s+)?[A-Z][a-z]+){0,4})?)",
+            )
+        });
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        for si in 0..self.sentences.len() {
+            let lower = &self.lower[si];
+            if !(lower.contains("provincial") || lower.contains("municipal")) {
+                continue;
+            }
+            let text = self.sentences[si].text.clone();
+            for c in BODY.captures_iter(&text) {
+                let (Some(whole), Some(place)) = (c.get(0), c.get(1)) else {
+                    continue;
+                };
+                let Some(Entry::Place(pi)) = self.gaz.lookup(place.as_str()) else {
+                    continue;
+                };
+                let (start, end) = (whole.start(), whole.end());
+                // A known name that covers it all (a gazetteer regulator) stays as it is.
+                if self.org_mentions[si]
+                    .iter()
+                    .any(|m| !m.anaphor && m.start <= start && m.end >= end)
+                {
+                    continue;
+                }
+                let name = whole.as_str().to_string();
+                let regulator = name.contains("Medical Products") || name.contains("Drug");
+                let gp = self.gaz.places[pi].clone();
+                let key = name_key(&name);
+                let org = match by_key.get(&key) {
+                    Some(o) => *o,
+                    None => {
+                        self.orgs.push(DocOrg {
+                            name: name.clone(),
+                            surfaces: Vec::new(),
+                            gaz: None,
+                            kind: Some(if regulator {
+                                OrganizationKind::Regulator
+                            } else {
+                                OrganizationKind::Government
+                            }),
+                            kind_explicit: true,
+                            country: Some(gp.country),
+                            region: gp.region.clone(),
+                            city: gp.city.clone(),
+                            parent: None,
+                        });
+                        by_key.insert(key, self.orgs.len() - 1);
+                        self.orgs.len() - 1
+                    }
+                };
+                self.add_surface(org, &name);
+                self.org_mentions[si].retain(|m| !(start < m.end && m.start < end));
+                self.org_mentions[si].push(OrgMention {
+                    start,
+                    end,
+                    org,
+                    anaphor: false,
+                });
+                self.org_mentions[si].sort_by_key(|m| (m.start, m.end));
             }
         }
     }
