@@ -112,7 +112,14 @@ fn from_licence_phrases(
         let next_phrase = lower[he..next_start.max(he)]
             .find(" and a ")
             .map_or(next_start, |i| he + i);
-        let we = ceil_char(lower, (he + 50).min(next_start).min(next_phrase));
+        // "a permit for an advanced regenerative medicine cell processing facility": what a
+        // licence "for" covers may run long.
+        let reach = if lower[he..].starts_with(" for ") {
+            90
+        } else {
+            50
+        };
+        let we = ceil_char(lower, (he + reach).min(next_start).min(next_phrase));
         // The first type whose keyword groups all occur in the licence phrase.
         let Some(rule) = r.types.iter().enumerate().find_map(|(ti, t)| {
             (0..t.all.len())
@@ -519,6 +526,20 @@ fn grant_dates(
                 .max_by_key(|d| d.end)
         })
         && (seg_start > 0 || seg_end < lower.len())
+    {
+        return vec![(Some(d.date), true)];
+    }
+    // "obtained a permit for … from the Ministry … on the 12th": a date that ends the
+    // licence's own clause, however long the phrase before it.
+    if let Some(d) = stated
+        .iter()
+        .filter(|d| {
+            d.start >= head_end
+                && d.end <= seg_end
+                && !opens_clause(d)
+                && !slice(lower, head_end, d.start).contains([',', ';', '('])
+        })
+        .min_by_key(|d| d.start)
     {
         return vec![(Some(d.date), true)];
     }
