@@ -129,7 +129,7 @@ static SPECS: LazyLock<Vec<(String, Rule)>> = LazyLock::new(|| {
         (r"(?i)(?-u:\b)(?:earlier\s+)?this\s+month(?-u:\b)|이달|이번 달|本月".into(), Rule::ThisMonth),
         (r"(?i)(?-u:\b)yesterday(?-u:\b)|어제|昨天|昨日".into(), Rule::Yesterday),
         (r"(?i)(?-u:\b)today(?-u:\b)|오늘|今天|今日".into(), Rule::Today),
-        (format!(r"(?i)(?-u:\b)in\s+{m}(?-u:\b)"), Rule::InMonth),
+        (format!(r"(?i)(?-u:\b)in\s+(?:early\s+|late\s+|mid-?\s*)?{m}(?-u:\b)"), Rule::InMonth),
         (r"(?i)(?-u:\b)(?:in|since|during|of|from|early|late|mid-?|end\s+of|year)\s+((?:19|20)\d{2})(?-u:\b)".into(), Rule::Year),
         (r"((?:19|20)\d{2})\s*(?:년|年)".into(), Rule::Year),
     ];
@@ -496,6 +496,18 @@ mod tests {
     fn one(s: &str, published: &str) -> Option<String> {
         let p = published.parse().ok();
         find_dates(s, p).first().map(|d| d.date.to_string())
+    }
+
+    #[test]
+    fn early_mid_and_late_months_are_months() {
+        assert_eq!(
+            one("disclosed in late September that", "2024-01-08").as_deref(),
+            Some("2023-09")
+        );
+        assert_eq!(
+            one("in mid-March", "2024-06-08").as_deref(),
+            Some("2024-03")
+        );
     }
 
     #[test]

@@ -62,8 +62,17 @@ pub fn extract_licences(a: &Analysis<'_>, facilities: &[FacilityDraft]) -> Vec<L
         }
         let before = out.len();
         from_licence_phrases(a, si, facilities, &mut out);
-        if out.len() == before {
-            from_regulator_approvals(a, si, facilities, &mut out);
+        // "…, and in January the FDA approved the company as a manufacturer": a grant by
+        // another regulator than the ones the licence phrases named.
+        let named: Vec<usize> = out[before..]
+            .iter()
+            .filter_map(|l| match l.authority {
+                Some(Authority::Org(o)) => Some(o),
+                _ => None,
+            })
+            .collect();
+        if out.len() == before || !named.is_empty() {
+            from_regulator_approvals(a, si, facilities, &named, &mut out);
         }
     }
     out
@@ -207,6 +216,7 @@ fn from_regulator_approvals(
     a: &Analysis<'_>,
     si: usize,
     facilities: &[FacilityDraft],
+    skip: &[usize],
     out: &mut Vec<LicenceDraft>,
 ) {
     let r = &a.rules.licences;
@@ -220,6 +230,9 @@ fn from_regulator_approvals(
         }) else {
             continue;
         };
+        if skip.contains(&reg.org) {
+            continue;
+        }
         let object_end = ceil_char(lower, (verb.end + 90).min(lower.len()));
         let has_site = hits
             .within(Lex::FacilityNoun, verb.end, object_end)
@@ -229,7 +242,17 @@ fn from_regulator_approvals(
                 .within(Lex::FacilityWeakNoun, verb.end, object_end)
                 .next()
                 .is_some();
-        if !has_site || !is_grant(a, si, reg.start) {
+        // "approved the company as a manufacturer of Avtozma": the company's site, unnamed.
+        let as_maker = [
+            " as a manufactur",
+            " as the manufactur",
+            " as a contract manufactur",
+            " as a supplier",
+            " as a production site",
+        ]
+        .iter()
+        .any(|w| slice(lower, verb.end, object_end).contains(w));
+        if !(has_site || as_maker) || !is_grant(a, si, reg.start) {
             continue;
         }
         let authority = a.org(reg.org);

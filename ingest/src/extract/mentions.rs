@@ -2383,8 +2383,15 @@ impl<'a> Analysis<'a> {
             .copied()
             .filter(|d| distance(d) <= 100)
             .min_by_key(distance);
+        // "last year, signing … in October 2023": of two dates of one event nearby, the
+        // more precise one.
         if let Some(d) = near {
-            return Some(d.date);
+            let best = events
+                .iter()
+                .filter(|e| distance(e) <= 100 && e.date.is_compatible(&d.date))
+                .map(|e| e.date)
+                .fold(d.date, |x, y| x.more_precise(y));
+            return Some(best);
         }
         let reported = self.dates[si]
             .iter()
