@@ -579,17 +579,59 @@ fn capacity_near(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> Option<(usi
             (s.saturating_sub(c.end)).saturating_mul(2)
         }
     };
-    current
+    if let Some(t) = current
         .iter()
         .filter(|c| c.total && distance(c) <= 200)
         .min_by_key(|c| distance(c))
-        .or_else(|| {
-            current
+    {
+        return Some((distance(t), t.liters));
+    }
+    let (i, nearest) = current
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| distance(c) <= 120)
+        .min_by_key(|(_, c)| distance(c))?;
+    // "3 x 1,000 L perfusion bioreactors and 6 x 2,000 L fed-batch bioreactors": the
+    // reactors listed together make the site's volume.
+    let reactor = |c: &super::quantities::CapacityMention| {
+        let after = slice(lower, c.end, c.end + 30);
+        [
+            "bioreactor",
+            "reactor",
+            "unit",
+            "train",
+            "vessel",
+            "ferment",
+            "tank",
+        ]
+        .iter()
+        .any(|w| after.contains(w))
+    };
+    let joined = |x: &super::quantities::CapacityMention,
+                  y: &super::quantities::CapacityMention| {
+        let gap = slice(lower, x.end, y.start);
+        gap.len() <= 90
+            && [" and ", " plus ", " with ", ", "]
                 .iter()
-                .filter(|c| distance(c) <= 120)
-                .min_by_key(|c| distance(c))
-        })
-        .map(|c| (distance(c), c.liters))
+                .any(|w| gap.contains(w))
+            && !gap.contains(" to ")
+            && !gap.contains(" from ")
+    };
+    let mut total = nearest.liters;
+    if reactor(nearest) {
+        let mut j = i;
+        while j + 1 < current.len() && reactor(current[j + 1]) && joined(current[j], current[j + 1])
+        {
+            total += current[j + 1].liters;
+            j += 1;
+        }
+        let mut k = i;
+        while k > 0 && reactor(current[k - 1]) && joined(current[k - 1], current[k]) {
+            total += current[k - 1].liters;
+            k -= 1;
+        }
+    }
+    Some((distance(nearest), total))
 }
 
 /// Where the site at `[s, e)` is: a known place right after it ("in Songdo"), an unknown

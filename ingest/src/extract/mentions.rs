@@ -646,7 +646,11 @@ impl<'a> Analysis<'a> {
                 .iter()
                 .any(|m| !m.anaphor && m.start == start)
         };
-        let coordinated = {
+        // "In Wuppertal, WuXi is …": a word after a preposition of place is a place.
+        let after_preposition = ["in", "at", "near", "from", "outside"]
+            .iter()
+            .any(|p| ends_with_word(before, p) || before == *p);
+        let coordinated = !after_preposition && {
             let b = before
                 .strip_suffix(" and")
                 .or_else(|| before.strip_suffix(','))

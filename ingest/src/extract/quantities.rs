@@ -195,7 +195,16 @@ pub fn find_capacities(sentence: &str) -> Vec<CapacityMention> {
             "总",
         ]
         .iter()
-        .any(|w| tail.contains(w));
+        .any(|w| tail.contains(w))
+            // "for 23,000 L in total"
+            || {
+                let after_end = n.end + unit.get(0).map_or(0, |m| m.end());
+                let after = sentence[after_end.min(sentence.len())..].to_ascii_lowercase();
+                let after = after.trim_start_matches(|c: char| !c.is_alphanumeric());
+                ["in total", "in all", "altogether", "combined"]
+                    .iter()
+                    .any(|w| after.starts_with(w))
+            };
         // No bioreactor park holds more than a few million litres; bigger is a misreading.
         if !liters.is_finite() || liters <= 0.0 || liters > 1e8 {
             continue;
