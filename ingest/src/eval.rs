@@ -219,16 +219,32 @@ fn pair_preferring<G, P>(
     same: impl Fn(&G, &P) -> bool,
     closer: impl Fn(&G, &P) -> bool,
 ) -> Vec<(usize, usize)> {
+    pair_in_tiers(gold, pred, same, &[&closer])
+}
+
+/// `pair`, with pairs accepted by each tier of `closer` made before those of the next.
+fn pair_in_tiers<G, P>(
+    gold: &[G],
+    pred: &[P],
+    same: impl Fn(&G, &P) -> bool,
+    tiers: &[&dyn Fn(&G, &P) -> bool],
+) -> Vec<(usize, usize)> {
     let mut used = vec![false; pred.len()];
     let mut taken = vec![false; gold.len()];
     let mut out = Vec::new();
-    for strict in [true, false] {
+    let any = |_: &G, _: &P| true;
+    let all: Vec<&dyn Fn(&G, &P) -> bool> = tiers
+        .iter()
+        .copied()
+        .chain(std::iter::once(&any as &dyn Fn(&G, &P) -> bool))
+        .collect();
+    for tier in all {
         for (gi, g) in gold.iter().enumerate() {
             if taken[gi] {
                 continue;
             }
-            if let Some(pi) = (0..pred.len())
-                .find(|&pi| !used[pi] && same(g, &pred[pi]) && (!strict || closer(g, &pred[pi])))
+            if let Some(pi) =
+                (0..pred.len()).find(|&pi| !used[pi] && same(g, &pred[pi]) && tier(g, &pred[pi]))
             {
                 used[pi] = true;
                 taken[gi] = true;
@@ -413,7 +429,11 @@ pub fn score_document(file: &str, gold: &GoldRecord, pred: &ExtractionRecord, s:
         (None, None) => true,
         _ => false,
     };
-    let pairs = pair_preferring(
+    let same_capacity = |a: &cdmo_store::record::FacilityRecord,
+                         b: &cdmo_store::record::FacilityRecord| {
+        same_name(&a.name, &b.name) && a.capacity_liters == b.capacity_liters
+    };
+    let pairs = pair_in_tiers(
         &g.facilities,
         &pred.facilities,
         |a, b| {
@@ -428,7 +448,7 @@ pub fn score_document(file: &str, gold: &GoldRecord, pred: &ExtractionRecord, s:
                 _ => false,
             }
         },
-        |a, b| same_name(&a.name, &b.name),
+        &[&same_capacity, &|a, b| same_name(&a.name, &b.name)],
     );
     record(
         s,
@@ -773,6 +793,30 @@ mod tests {
         score_document("a.txt", &g, &pred, &mut s);
         assert_eq!(s.counts(FactType::Licences).f1(), 1.0);
         assert_eq!((s.dates_right, s.dates_checked), (2, 2));
+    }
+
+    #[test]
+    fn unnamed_sites_of_one_operator_and_city_are_paired_by_capacity_first() {
+        let mut g = gold(GOLD);
+        let site = |litres: Option<f64>| cdmo_store::record::FacilityRecord {
+            name: None,
+            operator: "Samsung Biologics".into(),
+            country: None,
+            region: None,
+            city: Some("Incheon".into()),
+            modalities: vec![],
+            capacity_liters: litres,
+            status: None,
+            evidence: "e".into(),
+            confidence: 1.0,
+        };
+        g.record.facilities = vec![site(None), site(Some(250000.0))];
+        let mut pred = g.record.clone();
+        pred.facilities = vec![site(Some(250000.0))];
+        let mut s = Scores::default();
+        score_document("a.txt", &g, &pred, &mut s);
+        assert_eq!(s.counts(FactType::Facilities).true_positives, 1);
+        assert_eq!((s.capacities_right, s.capacities_checked), (1, 1));
     }
 
     #[test]

@@ -358,7 +358,7 @@ fn find_references_and_unnamed(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>
                         .iter()
                         .any(|o| !o.anaphor && *s < o.end && o.start < *e)
                 })
-                .filter(|(s, e)| is_site_noun(a, si, *s, *e))
+                .filter(|(s, e)| is_site_noun(a, si, *s, *e) || site_group(a, si, *s, *e))
                 .collect();
             let mut taken_until = 0;
             for (ns, ne) in nouns {
@@ -523,6 +523,16 @@ fn is_site_noun(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> bool {
         return qualifies(a, si, from, e);
     }
     true
+}
+
+/// "The three drug substance plants on its Songdo campus, which together hold 250,000
+/// liters": plural sites given one total are one site (the campus) for the record.
+fn site_group(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> bool {
+    let noun = &a.lower[si][s..e];
+    (noun.ends_with('s') || noun.ends_with("ies"))
+        && a.capacities[si]
+            .iter()
+            .any(|c| c.total && c.start >= e && c.start - e <= 120)
 }
 
 /// The status cue nearest the mention at `[s, e)` (within 80 bytes), with its position.

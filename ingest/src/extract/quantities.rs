@@ -190,6 +190,7 @@ pub fn find_capacities(sentence: &str) -> Vec<CapacityMention> {
             "combined",
             "overall",
             "aggregate",
+            "together",
             "총 ",
             "합계",
             "总",
