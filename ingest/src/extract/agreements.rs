@@ -401,6 +401,7 @@ pub fn extract_agreements(a: &Analysis<'_>) -> Vec<AgreementDraft> {
         from_deal_verbs(a, si, money, &mut here);
         from_deal_nouns(a, si, money, &mut here);
         from_service_verbs(a, si, money, &mut here);
+        from_licence_grants(a, si, money, &mut here);
         for mut d in here {
             // "signed an agreement with the zone's administrative committee to build a plant":
             // a company's pact with a local government about a site is an investment.
@@ -426,6 +427,60 @@ pub fn extract_agreements(a: &Analysis<'_>) -> Vec<AgreementDraft> {
         }
     }
     out
+}
+
+/// "Henlius granted Intas Pharmaceuticals an exclusive licence to sell serplulimab": one
+/// company licensing another (a regulator granting a licence is a licence, not a deal).
+fn from_licence_grants(
+    a: &Analysis<'_>,
+    si: usize,
+    money: &[MoneyMention],
+    here: &mut Vec<AgreementDraft>,
+) {
+    let lower = &a.lower[si];
+    if !lower.contains("grant") {
+        return;
+    }
+    let ms = a.orgs_in(si);
+    for at in find_all(lower, "granted", Fit::Word)
+        .into_iter()
+        .chain(find_all(lower, "grants", Fit::Word))
+    {
+        let verb_end = lower[at..].find(' ').map_or(lower.len(), |i| at + i);
+        let Some(licensee) = ms
+            .iter()
+            .find(|m| m.start > verb_end && m.start <= verb_end + 6 && !m.anaphor)
+        else {
+            continue;
+        };
+        let rest = slice(lower, licensee.end, licensee.end + 40);
+        let licence = ["licen", "rights", "right to"]
+            .iter()
+            .any(|w| rest.contains(w));
+        if !licence || hedged(a, si, at) || a.org(licensee.org).is_authority() {
+            continue;
+        }
+        let licensor = subject_before(a, si, at);
+        if licensor.iter().any(|&o| a.org(o).is_authority()) {
+            continue;
+        }
+        let mut parties = licensor;
+        parties.push(licensee.org);
+        let (date, date_stated) = a.fact_date(si, at);
+        push_new(
+            here,
+            AgreementDraft {
+                parties: dedup(parties),
+                agreement_type: AgreementType::Licensing,
+                scope: None,
+                date,
+                value_usd: value_in(money, at, clause_end(lower, at)),
+                date_stated,
+                sentence: si,
+                noun_at: None,
+            },
+        );
+    }
 }
 
 /// Adds `d` unless this sentence already gave an agreement among mostly the same parties.
@@ -780,6 +835,20 @@ fn from_deal_verbs(
                 .iter()
                 .any(|w| ends_with_word(before, w));
         let next_clause = clause_end(lower, v.end);
+        // "BeiGene licensed the antibody to Novartis": a licence out needs its licensee
+        // ("a licensed manufacturer", "licensed by the MFDS" are no deals).
+        if agreement_type == AgreementType::Licensing {
+            let licensee = slice(lower, v.end, next_clause).find(" to ").and_then(|i| {
+                let at = v.end + i + 4;
+                a.orgs_in(si)
+                    .iter()
+                    .find(|m| m.start >= at && m.start <= at + 12)
+                    .filter(|m| !a.org(m.org).is_authority())
+            });
+            if passive || licensee.is_none() {
+                continue;
+            }
+        }
         let mut parties;
         if passive {
             // "Y was acquired by X": the subject is the object.
