@@ -139,7 +139,8 @@ impl Lexicon {
         };
         let l = &rules.licences;
         add(&l.heads, Lex::LicenceHead, Fit::Word);
-        add(&l.grant_triggers, Lex::GrantTrigger, Fit::Prefix);
+        // Whole words: a prefix would take "clearance", "earnings" or "winner" for grants.
+        add(&l.grant_triggers, Lex::GrantTrigger, Fit::Word);
         add(&l.non_grant_cues, Lex::NonGrantCue, Fit::Word);
         add(&l.denial_cues, Lex::LicenceDenial, Fit::Word);
         add(&l.approval_verbs, Lex::ApprovalVerb, Fit::Word);

@@ -777,10 +777,13 @@ impl<'a> Analysis<'a> {
                     let acronym_before_and = toks[j].text == "and"
                         && toks[j - 1].text.len() >= 2
                         && toks[j - 1].text.chars().all(|c| c.is_ascii_uppercase());
+                    // "YZY Biopharma for M701": a code with digits after a connector is a
+                    // product, not the rest of the name.
                     if CONNECTORS.contains(&toks[j].text)
                         && !acronym_before_and
                         && j + 1 < toks.len()
                         && is_cap(toks[j + 1].text)
+                        && !toks[j + 1].text.chars().any(|c| c.is_ascii_digit())
                         && text[toks[j].end..toks[j + 1].start]
                             .chars()
                             .all(char::is_whitespace)
@@ -1360,6 +1363,27 @@ impl<'a> Analysis<'a> {
                     place.kind,
                     PlaceKind::Province | PlaceKind::MetropolitanCity | PlaceKind::City
                 ) {
+                    continue;
+                }
+                // "the Nanjing-based group", "Wuhan YZY Biopharma": the place describes or
+                // opens a company's name; it is no party of its own.
+                let rest = &text[p.end..];
+                let in_name = rest.starts_with('-')
+                    || rest.strip_prefix(' ').is_some_and(|r| {
+                        r.starts_with(|c: char| c.is_uppercase())
+                            && ![
+                                "Metropolitan",
+                                "Provincial",
+                                "Municipal",
+                                "City",
+                                "Province",
+                                "County",
+                                "Government",
+                            ]
+                            .iter()
+                            .any(|w| r.starts_with(w))
+                    });
+                if in_name {
                     continue;
                 }
                 let before = lower[..p.start].trim_end();
