@@ -494,6 +494,16 @@ impl<'a> Analysis<'a> {
         if words.iter().any(|w| r.non_org_words.contains(*w)) {
             return None;
         }
+        // "CT-P10", "HM21001": a product code; "ADCs": a plural abbreviation; "Limited" alone:
+        // a legal form without its name.
+        static NOT_A_NAME: LazyLock<Regex> = LazyLock::new(|| {
+            static_regex(
+                r"^(?:[A-Z]{1,4}-?[A-Z]{0,2}\d{2,}[A-Za-z]?|[A-Z]{2,6}s|Limited|Ltd|Inc|Corp|Co)$",
+            )
+        });
+        if words.len() == 1 && NOT_A_NAME.is_match(words[0]) {
+            return None;
+        }
         // "Chairman Seo Jung-jin", "Minister Lee": a title before a person's name.
         if r.person_titles.contains(words[0].trim_end_matches('.')) {
             return None;
