@@ -61,6 +61,13 @@ fn render(r: &ExtractionRecord) -> BTreeSet<String> {
             or_dash(f.status.map(|s| s.as_str()))
         ));
     }
+    for p in &r.policies {
+        out.insert(format!(
+            "policy: {} | {}",
+            or_dash(p.name.as_ref()),
+            or_dash(p.date.as_ref())
+        ));
+    }
     out
 }
 

@@ -24,6 +24,14 @@ pub struct PolicyDraft {
 }
 
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| static_regex(r#"[‘“"]([^’”"]{4,100})[’”"]"#));
+/// "Act on the Promotion of Synthetic Biology", "Measures for the Supervision and
+/// Administration of Drug Production": a title whose head comes first.
+static HEAD_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(
+        r"(?-u:\b)((?:Act|Plan|Measures|Opinions|Notice|Provisions|Regulations|Rules|Guidelines|Strategy|Programme|Program|Initiative)\s+(?:on|for)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|in|to|on|a|an)\s+)*[A-Z][\w'’-]*)*)",
+    )
+});
+
 static CAPITALISED: LazyLock<Regex> = LazyLock::new(|| {
     static_regex(
         r"(?-u:\b)((?:[A-Z][[A-Za-z0-9_]&'’\-]*\s+(?:(?:of|and|for|the)\s+)?){1,8}(?:Program|Programme|Project|Plan|Strategy|Initiative|Scheme|Fund|Roadmap|Act|Law|Policy|Blueprint))(?-u:\b)",
@@ -97,7 +105,11 @@ pub fn extract_policies(a: &Analysis<'_>) -> Vec<PolicyDraft> {
         // "they expect the system to be adopted nationwide": an expected event is no policy.
         let hedged = |at: usize| {
             let from = floor_char(lower, at.saturating_sub(60));
+            let before = lower[..at].trim_end();
             hits.within(Lex::NonAgreementCue, from, at).next().is_some()
+                // "to be adopted nationwide", "to launch": not an event yet.
+                || before.ends_with(" to")
+                || before.ends_with(" to be")
         };
         let Some(es) = hits
             .of(Lex::PolicyEvent)
@@ -109,9 +121,13 @@ pub fn extract_policies(a: &Analysis<'_>) -> Vec<PolicyDraft> {
         };
         let name = QUOTED
             .captures_iter(text)
+            .chain(HEAD_FIRST.captures_iter(text))
             .chain(CAPITALISED.captures_iter(text))
             .filter_map(|c| c.get(1))
-            .map(|m| m.as_str().trim().to_string())
+            .map(|m| {
+                let n = m.as_str().trim();
+                n.strip_prefix("The ").unwrap_or(n).to_string()
+            })
             .find(|n| {
                 let l = n.to_ascii_lowercase();
                 r.nouns
