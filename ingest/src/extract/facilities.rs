@@ -361,9 +361,24 @@ fn find_references_and_unnamed(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>
                 .filter(|(s, e)| is_site_noun(a, si, *s, *e) || site_group(a, si, *s, *e))
                 .collect();
             let mut taken_until = 0;
+            // The site last taken in this sentence: "its Chungju bio plant …, a facility
+            // built to …" describes it again in an appositive.
+            let mut previous: Option<(usize, usize)> = None;
             for (ns, ne) in nouns {
                 if ns < taken_until {
                     continue;
+                }
+                if let Some((idx, pe)) = previous {
+                    let gap = slice(lower, pe, ns);
+                    if gap.len() <= 80
+                        && [", a ", ", an ", ", the "].iter().any(|w| {
+                            gap.rfind(w)
+                                .is_some_and(|i| !gap[i + w.len()..].contains([',', ';']))
+                        })
+                    {
+                        drafts[idx].mentions.push((si, ns, ne));
+                        continue;
+                    }
                 }
                 let status = status_near(a, si, ns, ne);
                 let capacity = capacity_near(a, si, ns, ne).map(|c| c.1);
@@ -389,6 +404,7 @@ fn find_references_and_unnamed(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>
                     };
                     drafts[idx].mentions.push((si, ns, ne));
                     taken_until = ne + 20;
+                    previous = Some((idx, ne));
                     continue;
                 }
                 let (town_name, town) = town_before(a, si, ns, ne);
@@ -425,6 +441,7 @@ fn find_references_and_unnamed(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>
                 };
                 drafts[idx].mentions.push((si, ns, ne));
                 taken_until = ne + 20;
+                previous = Some((idx, ne));
             }
         }
         if let Some(m) = drafts
