@@ -341,9 +341,16 @@ fn holder_of(a: &Analysis<'_>, si: usize, ts: usize, te: usize) -> Option<usize>
         .rev()
         .find(holder)
         .or_else(|| {
-            mentions
-                .iter()
-                .find(|m| m.start >= te && !a.org(m.org).is_authority())
+            // After the trigger only a company holds it: "to gain PIC/S GMP recognition"
+            // names a scheme, not a holder.
+            mentions.iter().find(|m| {
+                m.start >= te
+                    && !a.org(m.org).is_authority()
+                    && !matches!(
+                        a.org(m.org).kind,
+                        Some(OrganizationKind::Association | OrganizationKind::Other)
+                    )
+            })
         })
         .map(|m| m.org)
 }
