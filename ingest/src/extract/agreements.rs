@@ -632,7 +632,30 @@ fn from_agreement_nouns(
                 })
         });
         let mut parties = relative.unwrap_or_else(|| subject_before(a, si, anchor));
-        let others = counterparts(a, si, t.start.min(gs), seg_end);
+        let mut others = counterparts(a, si, t.start.min(gs), seg_end);
+        // "signed a contract under which WuXi XDC will develop …": the other party is the
+        // subject of the clause that spells the agreement out.
+        if others.is_empty() {
+            let after = slice(lower, ge, seg_end);
+            if let Some(i) = [
+                " under which ",
+                " whereby ",
+                " under which the ",
+                ", under which ",
+            ]
+            .iter()
+            .filter_map(|w| after.find(w).filter(|i| *i <= 20).map(|i| i + w.len()))
+            .min()
+            {
+                let at = ge + i;
+                if let Some(m) = ms
+                    .iter()
+                    .find(|m| m.start >= at && m.start <= at + 4 && eligible(a, si, m))
+                {
+                    others.push(m.org);
+                }
+            }
+        }
         // "a letter of intent with Merck in 2019 and, in 2020, a … contract": a second
         // agreement without parties of its own shares the first one's.
         let no_new_names = !ms.iter().any(|m| m.start >= seg_start && m.start < gs);

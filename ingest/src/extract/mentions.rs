@@ -1393,7 +1393,14 @@ impl<'a> Analysis<'a> {
                             .iter()
                             .any(|w| r.starts_with(w))
                     });
-                if in_name {
+                // "with Hong Kong conglomerate Nan Fung Group": the place describes the company
+                // a naming noun introduces.
+                let next_word: String = lower[p.end..]
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '-')
+                    .collect();
+                if in_name || self.rules.orgs.naming_nouns.contains(&next_word) {
                     continue;
                 }
                 let before = lower[..p.start].trim_end();
