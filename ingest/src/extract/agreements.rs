@@ -423,6 +423,22 @@ pub fn extract_agreements(a: &Analysis<'_>) -> Vec<AgreementDraft> {
             {
                 d.agreement_type = AgreementType::Investment;
             }
+            // "a contract under which WuXi XDC will … produce cGMP material", "the contract to
+            // make Avtozma": a contract to make something is a manufacturing contract.
+            if d.agreement_type == a.rules.agreements.default
+                && let Some(at) = d.noun_at
+            {
+                let lower = &a.lower[si];
+                let noun = slice(lower, at, at + 9);
+                let after = slice(lower, at, at + 160);
+                if noun.starts_with("contract")
+                    && [" manufactur", " produce", " to make", " supply", " fill"]
+                        .iter()
+                        .any(|w| after.contains(w))
+                {
+                    d.agreement_type = AgreementType::ManufacturingContract;
+                }
+            }
             merge_into(&mut out, d);
         }
     }
