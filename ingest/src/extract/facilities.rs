@@ -416,9 +416,17 @@ fn find_references_and_unnamed(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>
                 });
                 let city = place.as_ref().and_then(|p| p.2.clone()).or(town.clone());
                 // The same operator's unnamed site in the same town (or an unknown one).
+                // Places agree at every level both know ("in Hubei" is not "in Incheon").
+                let agree = |d: &FacilityDraft| match (&d.place, &place) {
+                    (Some((c1, r1, _)), Some((c2, r2, _))) => {
+                        c1 == c2 && (r1.is_none() || r2.is_none() || r1 == r2)
+                    }
+                    _ => true,
+                };
                 let existing = drafts.iter().position(|d| {
                     d.operator == Some(op)
                         && d.name.is_none()
+                        && agree(d)
                         && match (&d.place, &city) {
                             (Some((_, _, Some(c1))), Some(c2)) => c1 == c2,
                             _ => true,
@@ -666,6 +674,22 @@ fn capacity_near(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> Option<(usi
 /// ("the Osong plant"), an organization hosting it ("at the Asan … Institute"), or the
 /// most specific place of the sentence.
 fn place_near(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> Option<Place> {
+    let mut place = place_near_raw(a, si, s, e)?;
+    // "a plant in the capital of Hubei province" beside "Wuhan …": a province made precise
+    // by a city of it the sentence names.
+    if place.2.is_none()
+        && let Some(r) = place.1.clone()
+        && let Some(city) = a.place_mentions[si]
+            .iter()
+            .map(|m| &a.gaz.places[m.place])
+            .find(|p| p.kind.specificity() >= 2 && p.region.as_deref() == Some(r.as_str()))
+    {
+        place.2 = city.city.clone();
+    }
+    Some(place)
+}
+
+fn place_near_raw(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> Option<Place> {
     let lower = &a.lower[si];
     let text = &a.sentences[si].text;
     let to_place = |pi: usize, town: Option<String>| -> Place {
@@ -675,9 +699,14 @@ fn place_near(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> Option<Place> 
         } else {
             p.region.clone()
         };
+        // Singapore and Hong Kong are their own city.
+        let city_state = p.kind == PlaceKind::Country
+            && ["Singapore", "Hong Kong", "Macau", "Macao"].contains(&p.name.as_str());
         let city = town.or_else(|| {
             if p.kind.specificity() >= 2 {
                 p.city.clone()
+            } else if city_state {
+                Some(p.name.clone())
             } else {
                 None
             }

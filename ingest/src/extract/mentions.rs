@@ -123,6 +123,14 @@ static CODE: LazyLock<Regex> = LazyLock::new(|| static_regex(r"^[A-Z]{1,5}-?\d+[
 const CONNECTORS: &[&str] = &["of", "and", "&", "for", "de", "du", "the"];
 
 /// Kinds that "it", "the company" and "the firm" can refer to.
+/// "the Incheon-based biosimilar maker": "the", up to four modifiers (lower case, or a
+/// place joined to "-based"/"-listed"), and a noun naming a company.
+static DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(
+        r"(?-u:\b)the\s+(?:[a-z][a-z'’-]*\s+){1,4}(maker|drugmaker|company|firm|cdmo|developer|manufacturer|group|biotech|producer|giant|conglomerate|contract manufacturer)(?-u:\b)",
+    )
+});
+
 const COMPANY_KINDS: &[OrganizationKind] = &[
     OrganizationKind::Cdmo,
     OrganizationKind::Biotech,
@@ -2035,16 +2043,83 @@ impl<'a> Analysis<'a> {
                 .filter(|m| !m.anaphor)
                 .collect();
             let mut added = Vec::new();
-            let company_refs: Vec<(usize, usize)> = self.hits[si]
+            let mut company_refs: Vec<(usize, usize, Option<String>)> = self.hits[si]
                 .of(Lex::CompanyAnaphor)
                 .iter()
-                .map(|h| (h.start, h.end))
+                .map(|h| (h.start, h.end, None))
                 .collect();
-            for (at, end) in company_refs {
-                if self.covered(si, at, end) {
+            // "the Incheon-based biosimilar maker", "the Shanghai-listed CDMO": a definite
+            // description ending in a company noun refers back like "the company" (the noun
+            // alone decides which kinds it may point to).
+            for c in DESCRIPTION.captures_iter(&lower) {
+                let (Some(whole), Some(noun)) = (c.get(0), c.get(1)) else {
+                    continue;
+                };
+                let text = &self.sentences[si].text;
+                let followed_by_name = text[whole.end()..]
+                    .strip_prefix(' ')
+                    .is_some_and(|r| r.starts_with(|ch: char| ch.is_uppercase()));
+                // "the CHA Biotech subsidiary": a capitalised modifier is a name, so this is
+                // no description (places joined to "-based" or "-listed" aside).
+                let named_inside = text[whole.start()..noun.start()]
+                    .split_whitespace()
+                    .skip(1)
+                    .any(|w| w.starts_with(|ch: char| ch.is_uppercase()) && !w.contains('-'));
+                // "the first company to receive …", "the largest maker": a class, not a
+                // reference back.
+                let ranked = text[whole.start()..noun.start()]
+                    .split_whitespace()
+                    .any(|w| {
+                        [
+                            "first",
+                            "second",
+                            "third",
+                            "only",
+                            "sole",
+                            "largest",
+                            "biggest",
+                            "leading",
+                            "top",
+                            "latest",
+                            "next",
+                            "other",
+                            "another",
+                            "world's",
+                            "country's",
+                            "nation's",
+                            "new",
+                        ]
+                        .contains(&w.to_lowercase().as_str())
+                    });
+                if named_inside || ranked {
                     continue;
                 }
-                let phrase = lower[at..end].to_string();
+                if followed_by_name
+                    || company_refs
+                        .iter()
+                        .any(|(s, e, _)| *s < whole.end() && whole.start() < *e)
+                {
+                    continue;
+                }
+                company_refs.push((
+                    whole.start(),
+                    whole.end(),
+                    Some(format!("the {}", noun.as_str())),
+                ));
+            }
+            for (at, end, generic) in company_refs {
+                // A description may hold a place ("the Incheon-based maker"), not a name.
+                let covered = if generic.is_some() {
+                    self.org_mentions[si]
+                        .iter()
+                        .any(|m| at < m.end && m.start < end)
+                } else {
+                    self.covered(si, at, end)
+                };
+                if covered {
+                    continue;
+                }
+                let phrase = generic.unwrap_or_else(|| lower[at..end].to_string());
                 if phrase == "it" || phrase == "its" {
                     if phrase == "its" {
                         continue;
@@ -2599,8 +2674,15 @@ impl<'a> Analysis<'a> {
 
     /// The most specific place of sentence `si` (country, region, city), if any.
     pub fn place_of(&self, si: usize) -> Option<(Country, Option<String>, Option<String>)> {
+        // "the Nanjing-based group": where a company is based says nothing of the place
+        // the sentence is about.
+        let text = &self.sentences[si].text;
         let best = self.place_mentions[si]
             .iter()
+            .filter(|m| {
+                let rest = &text[m.end..];
+                !(rest.starts_with("-based") || rest.starts_with("-headquartered"))
+            })
             .map(|m| &self.gaz.places[m.place])
             .max_by_key(|p| p.kind.specificity())?;
         let region = if best.kind == PlaceKind::Country {
