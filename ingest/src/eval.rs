@@ -222,18 +222,21 @@ fn pair_preferring<G, P>(
     pair_in_tiers(gold, pred, same, &[&closer])
 }
 
+/// A preference between a gold and a predicted fact.
+type Tier<'f, G, P> = &'f dyn Fn(&G, &P) -> bool;
+
 /// `pair`, with pairs accepted by each tier of `closer` made before those of the next.
 fn pair_in_tiers<G, P>(
     gold: &[G],
     pred: &[P],
     same: impl Fn(&G, &P) -> bool,
-    tiers: &[&dyn Fn(&G, &P) -> bool],
+    tiers: &[Tier<'_, G, P>],
 ) -> Vec<(usize, usize)> {
     let mut used = vec![false; pred.len()];
     let mut taken = vec![false; gold.len()];
     let mut out = Vec::new();
     let any = |_: &G, _: &P| true;
-    let all: Vec<&dyn Fn(&G, &P) -> bool> = tiers
+    let all: Vec<Tier<'_, G, P>> = tiers
         .iter()
         .copied()
         .chain(std::iter::once(&any as &dyn Fn(&G, &P) -> bool))
