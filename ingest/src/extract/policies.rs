@@ -96,7 +96,9 @@ pub fn extract_policies(a: &Analysis<'_>) -> Vec<PolicyDraft> {
                 // "According to the Act on …": a law cited as a basis, not adopted.
                 let cue_from = floor_char(lower, s.saturating_sub(70));
                 let legal_basis = hits.within(Lex::LegalBasis, cue_from, *s).next().is_some();
-                !near_event && !legal_basis
+                // "prepared a draft Enforcement Decree": not adopted yet.
+                let draft = lower[floor_char(lower, s.saturating_sub(25))..*s].contains("draft");
+                !near_event && !legal_basis && !draft
             })
             .collect();
         if nouns.is_empty() {
@@ -160,11 +162,13 @@ pub fn extract_policies(a: &Analysis<'_>) -> Vec<PolicyDraft> {
 /// Reports of one policy in a document share an agency; they merge into the first.
 fn merge_into(out: &mut Vec<PolicyDraft>, d: PolicyDraft) {
     if let Some(e) = out.iter_mut().find(|e| {
-        e.agencies.iter().any(|x| d.agencies.contains(x))
-            && match (&e.name, &d.name) {
-                (Some(x), Some(y)) => x == y,
-                _ => true,
-            }
+        let same_name = matches!((&e.name, &d.name), (Some(x), Some(y)) if x == y);
+        same_name
+            || e.agencies.iter().any(|x| d.agencies.contains(x))
+                && match (&e.name, &d.name) {
+                    (Some(x), Some(y)) => x == y,
+                    _ => true,
+                }
     }) {
         for ag in d.agencies {
             if !e.agencies.contains(&ag) {
