@@ -97,7 +97,7 @@ pub fn extract_policies(a: &Analysis<'_>) -> Vec<PolicyDraft> {
                 let cue_from = floor_char(lower, s.saturating_sub(70));
                 let legal_basis = hits.within(Lex::LegalBasis, cue_from, *s).next().is_some();
                 // "prepared a draft Enforcement Decree": not adopted yet.
-                let draft = lower[floor_char(lower, s.saturating_sub(25))..*s].contains("draft");
+                let draft = lower[floor_char(lower, s.saturating_sub(60))..*s].contains("draft");
                 !near_event && !legal_basis && !draft
             })
             .collect();
