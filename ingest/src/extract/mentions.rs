@@ -1584,13 +1584,16 @@ impl<'a> Analysis<'a> {
     fn find_government_bodies(&mut self) {
         static BODY: LazyLock<Regex> = LazyLock::new(|| {
             static_regex(
-                r"(?:General\s+Office\s+of\s+the\s+)?([A-Z][a-z]+)\s+(?:Provincial|Municipal)\s+(?:People['’]s\s+Government|Government|(?:(?:[A-Z][a-z]+|and|of|for)\s+){0,6}(?:Bureau|Commission|Department|Administration|Office)(?:\s+of\s+(?:[A-Z][a-z]+)(?:\s+(?:and\s+)?[A-Z][a-z]+){0,4})?)",
+                r"(?:General\s+Office\s+of\s+the\s+)?([A-Z][a-z]+)\s+(?:(?:Provincial|Municipal)\s+(?:People['’]s\s+Government|Government(?:\s+(?:[A-Z][a-z]+\s+){0,3}(?:Office|Bureau))?|(?:(?:[A-Z][a-z]+|and|of|for)\s+){0,6}(?:Bureau|Commission|Department|Administration|Office)(?:\s+of\s+(?:[A-Z][a-z]+)(?:\s+(?:and\s+)?[A-Z][a-z]+){0,4})?)|(provincial|municipal|city)\s+government)",
             )
         });
         let mut by_key: HashMap<String, usize> = HashMap::new();
         for si in 0..self.sentences.len() {
             let lower = &self.lower[si];
-            if !(lower.contains("provincial") || lower.contains("municipal")) {
+            if !(lower.contains("provincial")
+                || lower.contains("municipal")
+                || lower.contains("city government"))
+            {
                 continue;
             }
             let text = self.sentences[si].text.clone();
@@ -1609,7 +1612,24 @@ impl<'a> Analysis<'a> {
                 {
                     continue;
                 }
-                let name = whole.as_str().to_string();
+                // "the Hubei provincial government", "the Jinshi city government": named the
+                // way the governments call themselves in English.
+                // Korean local governments go by the place ("Busan Metropolitan City").
+                let korean = self.gaz.places[pi].country == Country::KR;
+                let name = match (c.get(2).map(|l| l.as_str()), korean) {
+                    (Some(_), true) => match self.gaz.places[pi].kind {
+                        PlaceKind::Province => format!("{} Province", place.as_str()),
+                        PlaceKind::MetropolitanCity => {
+                            format!("{} Metropolitan City", place.as_str())
+                        }
+                        _ => format!("{} City", place.as_str()),
+                    },
+                    (Some("provincial"), false) => {
+                        format!("{} Provincial Government", place.as_str())
+                    }
+                    (Some(_), false) => format!("{} Municipal Government", place.as_str()),
+                    (None, _) => whole.as_str().to_string(),
+                };
                 let regulator = name.contains("Medical Products") || name.contains("Drug");
                 let gp = self.gaz.places[pi].clone();
                 let key = name_key(&name);
