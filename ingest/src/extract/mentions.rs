@@ -1584,7 +1584,7 @@ impl<'a> Analysis<'a> {
     fn find_government_bodies(&mut self) {
         static BODY: LazyLock<Regex> = LazyLock::new(|| {
             static_regex(
-                r"(?:General\s+Office\s+of\s+the\s+)?([A-Z][a-z]+)\s+(?:(?:Provincial|Municipal)\s+(?:People['’]s\s+Government|Government(?:\s+(?:[A-Z][a-z]+\s+){0,3}(?:Office|Bureau))?|(?:(?:[A-Z][a-z]+|and|of|for)\s+){0,6}(?:Bureau|Commission|Department|Administration|Office)(?:\s+of\s+(?:[A-Z][a-z]+)(?:\s+(?:and\s+)?[A-Z][a-z]+){0,4})?)|(provincial|municipal|city)\s+government)",
+                r"(?:General\s+Office\s+of\s+the\s+)?([A-Z][a-z]+)(?:-[A-Z][a-z]+)?\s+(?:(?:Provincial|Municipal|District|County|Autonomous\s+Region|New\s+Area|Free\s+Economic\s+Zone)\s+(?:People['’]s\s+Government|Government(?:\s+(?:[A-Z][a-z]+\s+){0,3}(?:Office|Bureau))?|(?:(?:[A-Z][a-z]+|and|of|for)\s+){0,6}(?:Bureau|Commission|Department|Administration|Office|Authority|Committee)(?:\s+of\s+(?:[A-Z][a-z]+)(?:\s+(?:and\s+)?[A-Z][a-z]+){0,4})?)|(provincial|municipal|city)\s+government)",
             )
         });
         let mut by_key: HashMap<String, usize> = HashMap::new();
@@ -1592,7 +1592,12 @@ impl<'a> Analysis<'a> {
             let lower = &self.lower[si];
             if !(lower.contains("provincial")
                 || lower.contains("municipal")
-                || lower.contains("city government"))
+                || lower.contains("city government")
+                || lower.contains("district")
+                || lower.contains("county")
+                || lower.contains("autonomous region")
+                || lower.contains("new area")
+                || lower.contains("free economic zone"))
             {
                 continue;
             }
