@@ -268,13 +268,24 @@ fn from_regulator_approvals(
         else {
             continue;
         };
-        // The owner of the site: "its plant" → the sentence's subject, or a name after.
-        let Some(holder) = a
-            .orgs_in(si)
+        // The owner of the site: a named site's operator ("approved Rolvedon, and with it
+        // the Pyeongtaek Bio Plant, where Hanmi makes …"); "its plant" → the sentence's
+        // subject, or a name after.
+        let site_operator = facilities
             .iter()
-            .find(|m| !a.org(m.org).is_authority() && !a.is_affiliation(si, m.start))
-            .map(|m| m.org)
-        else {
+            .filter(|f| f.name.is_some())
+            .find(|f| {
+                f.mentions
+                    .iter()
+                    .any(|&(fs, st, _)| fs == si && st >= verb.end && st <= object_end)
+            })
+            .and_then(|f| f.operator);
+        let Some(holder) = site_operator.or_else(|| {
+            a.orgs_in(si)
+                .iter()
+                .find(|m| !a.org(m.org).is_authority() && !a.is_affiliation(si, m.start))
+                .map(|m| m.org)
+        }) else {
             continue;
         };
         for facility in facilities_covered(facilities, si, holder) {

@@ -499,7 +499,12 @@ impl<'a> Analysis<'a> {
         let first = *toks.first()?;
         let last = *toks.last()?;
         let words: Vec<&str> = toks.iter().map(|t| t.text).collect();
-        if words.iter().any(|w| r.non_org_words.contains(*w)) {
+        // "BIO Korea Summit" is an event; "Summit Therapeutics", ending in a company's head
+        // word, is a company.
+        let company_head = words
+            .last()
+            .is_some_and(|w| r.head_words.contains_key(*w) && !r.non_org_words.contains(*w));
+        if words.iter().any(|w| r.non_org_words.contains(*w)) && !company_head {
             return None;
         }
         // "CT-P10", "HM21001": a product code; "ADCs": a plural abbreviation; "Limited" alone:
@@ -535,8 +540,9 @@ impl<'a> Analysis<'a> {
         if words.len() == 1 && CODE.is_match(words[0]) {
             return None;
         }
-        // "China-based", "Seoul-headquartered": adjectives, not names.
-        if words.last().is_some_and(|w| {
+        // "China-based", "Seoul-headquartered": adjectives, not names ("Hong Kong-listed
+        // Chinese CDMO" is a description).
+        if words.iter().any(|w| {
             [
                 "-based",
                 "-headquartered",
@@ -556,7 +562,8 @@ impl<'a> Analysis<'a> {
             end += m.end();
         }
         let surface = text[first.start..end].trim_end_matches(',').to_string();
-        if self.is_person_context(si, first.start, last.end) {
+        // "Koo said" is a person; "Frontera Therapeutics said", ending in a head word, is not.
+        if !company_head && self.is_person_context(si, first.start, last.end) {
             return None;
         }
         // "Act on the Safety and Support of …": the complement of a law's or event's title.
@@ -1638,8 +1645,11 @@ impl<'a> Analysis<'a> {
                 let regulator = name.contains("Medical Products") || name.contains("Drug");
                 let gp = self.gaz.places[pi].clone();
                 let key = name_key(&name);
-                let org = match by_key.get(&key) {
-                    Some(o) => *o,
+                // The same body found by another pass ("with the Busan city government" is
+                // also an agreement's local government) stays one organization.
+                let known = self.orgs.iter().position(|o| name_key(&o.name) == key);
+                let org = match by_key.get(&key).copied().or(known) {
+                    Some(o) => o,
                     None => {
                         self.orgs.push(DocOrg {
                             name: name.clone(),
