@@ -178,7 +178,22 @@ fn subject_before(a: &Analysis<'_>, si: usize, pos: usize) -> Vec<usize> {
             coordinated_before(a, si, ms, i)
         }
         (None, Some(g)) => g.orgs.clone(),
-        (None, None) => Vec::new(),
+        // "Under an agreement signed with Bayer last December, WuXi Biologics took over …":
+        // an opening phrase's agreement belongs to the subject of the main clause.
+        (None, None) => {
+            let lower = &a.lower[si];
+            let opening = ["under ", "through ", "via ", "as part of ", "in ", "with "]
+                .iter()
+                .any(|w| lower.starts_with(w));
+            let Some(comma) = opening.then(|| lower[pos..].find(", ")).flatten() else {
+                return Vec::new();
+            };
+            let at = pos + comma + 2;
+            ms.iter()
+                .find(|m| m.start >= at && m.start <= at + 4 && eligible(a, si, m))
+                .map(|m| vec![m.org])
+                .unwrap_or_default()
+        }
     }
 }
 
@@ -402,6 +417,7 @@ pub fn extract_agreements(a: &Analysis<'_>) -> Vec<AgreementDraft> {
         from_deal_nouns(a, si, money, &mut here);
         from_service_verbs(a, si, money, &mut here);
         from_licence_grants(a, si, money, &mut here);
+        from_agreed_with(a, si, money, &mut here);
         for mut d in here {
             // "signed an agreement with the zone's administrative committee to build a plant":
             // a company's pact with a local government about a site is an investment.
@@ -443,6 +459,84 @@ pub fn extract_agreements(a: &Analysis<'_>) -> Vec<AgreementDraft> {
         }
     }
     out
+}
+
+/// "Teva agreed in 2016 with Celltrion Healthcare to commercialise …": an agreement stated
+/// by its verb alone; "agreed to transfer manufacturing technology … to Binex": a
+/// technology transfer. The verb after "to" decides the type.
+fn from_agreed_with(
+    a: &Analysis<'_>,
+    si: usize,
+    money: &[MoneyMention],
+    here: &mut Vec<AgreementDraft>,
+) {
+    let lower = &a.lower[si];
+    if !lower.contains("agree") && !lower.contains("transfer") {
+        return;
+    }
+    let ms = a.orgs_in(si);
+    let type_of = |rest: &str| {
+        if ["commerciali", "market", "sell", "distribut", "licen"]
+            .iter()
+            .any(|w| rest.contains(w))
+        {
+            AgreementType::Licensing
+        } else if ["manufactur", "produc", "supply", "make ", "technolog"]
+            .iter()
+            .any(|w| rest.contains(w))
+        {
+            AgreementType::ManufacturingContract
+        } else {
+            a.rules.agreements.default
+        }
+    };
+    let verbs = find_all(lower, "agreed", Fit::Word)
+        .into_iter()
+        .chain(find_all(lower, "agrees", Fit::Word));
+    for at in verbs {
+        if hedged(a, si, at) {
+            continue;
+        }
+        let end = clause_end(lower, at);
+        let tail = slice(lower, at, end);
+        let counterpart = if let Some(i) = tail.find(" with ").filter(|i| *i <= 40) {
+            // "agreed in 2016 with Celltrion Healthcare"
+            let from = at + i + 6;
+            ms.iter()
+                .find(|m| m.start >= from && m.start <= from + 12 && eligible(a, si, m))
+                .map(|m| m.org)
+        } else if tail.starts_with("agreed to transfer") || tail.starts_with("agrees to transfer") {
+            // "agreed to transfer manufacturing technology for two biosimilars to Binex"
+            tail.find(" to ").and_then(|_| {
+                let t = tail[18..].find(" to ")? + at + 18 + 4;
+                ms.iter()
+                    .find(|m| m.start >= t && m.start <= t + 12 && eligible(a, si, m))
+                    .map(|m| m.org)
+            })
+        } else {
+            None
+        };
+        let Some(other) = counterpart else { continue };
+        let mut parties = subject_before(a, si, at);
+        if parties.is_empty() || parties.contains(&other) {
+            continue;
+        }
+        parties.push(other);
+        let (date, date_stated) = a.fact_date(si, at);
+        push_new(
+            here,
+            AgreementDraft {
+                parties: dedup(parties),
+                agreement_type: type_of(tail),
+                scope: None,
+                date,
+                value_usd: value_in(money, at, end),
+                date_stated,
+                sentence: si,
+                noun_at: None,
+            },
+        );
+    }
 }
 
 /// "Henlius granted Intas Pharmaceuticals an exclusive licence to sell serplulimab": one

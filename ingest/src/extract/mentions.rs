@@ -2395,6 +2395,21 @@ impl<'a> Analysis<'a> {
         {
             return Some(m.org);
         }
+        // "ENCell won a licence. The firm makes …": a reference opening a sentence is the
+        // subject of the sentence just before it, in the same paragraph.
+        let opening = self.lower[at_sentence]
+            .get(..at)
+            .is_some_and(|p| p.trim().is_empty());
+        if opening
+            && at_sentence > 0
+            && self.sentences[at_sentence - 1].para == self.sentences[at_sentence].para
+            && let Some(m) = self.org_mentions[at_sentence - 1].first()
+            && m.start <= 40
+            && allowed(m.org)
+            && !self.lower[at_sentence - 1][..m.start].contains(',')
+        {
+            return Some(m.org);
+        }
         salience
             .in_doc
             .iter()
