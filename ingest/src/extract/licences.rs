@@ -129,16 +129,34 @@ fn from_licence_phrases(
             50
         };
         let we = ceil_char(lower, (he + reach).min(next_start).min(next_phrase));
-        // The first type whose keyword groups all occur in the licence phrase.
-        let Some(rule) = r.types.iter().enumerate().find_map(|(ti, t)| {
-            (0..t.all.len())
-                .all(|gi| {
-                    hits.within(Lex::LicenceKeyword(ti as u16, gi as u16), ws, we)
+        // The types whose keyword groups all occur in the licence phrase; the first one of
+        // the country the text points to ("a drug manufacturing licence from the MFDS" is
+        // Korean), else the first.
+        let matching: Vec<&super::rules::LicenceTypeRule> = r
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(ti, t)| {
+                (0..t.all.len()).all(|gi| {
+                    hits.within(Lex::LicenceKeyword(*ti as u16, gi as u16), ws, we)
                         .next()
                         .is_some()
                 })
-                .then_some(t)
-        }) else {
+            })
+            .map(|(_, t)| t)
+            .collect();
+        let pointed_country = a
+            .orgs_in(si)
+            .iter()
+            .filter(|m| a.org(m.org).is_authority())
+            .min_by_key(|m| m.start.abs_diff(hs))
+            .and_then(|m| a.org(m.org).country);
+        let Some(rule) = matching
+            .iter()
+            .find(|t| t.country.is_some() && t.country == pointed_country)
+            .or_else(|| matching.first())
+            .copied()
+        else {
             continue;
         };
         // The trigger nearest the licence phrase: before it, else just after (passive).
@@ -504,6 +522,7 @@ fn grant_dates(
     let cues = &a.rules.licences.non_grant_date_cues;
     let stated: Vec<&super::dates::DateMention> = a.dates[si]
         .iter()
+        .filter(|d| !a.in_aside(si, d, ts))
         .filter(|d| {
             let b = lower[..d.start].trim_end();
             let last_word = b

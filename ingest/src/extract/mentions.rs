@@ -569,7 +569,7 @@ impl<'a> Analysis<'a> {
         // "Act on the Safety and Support of …": the complement of a law's or event's title.
         static TITLE_COMPLEMENT: LazyLock<Regex> = LazyLock::new(|| {
             static_regex(
-                r"([A-Z][A-Za-z]+)\s+(?:on|of|for|to|concerning|regarding)\s+(?:the\s+)?(?:[A-Z][[A-Za-z0-9_]-]*\s+(?:(?:and|of|for|the|on|in)\s+)?)*$",
+                r"([A-Z][A-Za-z]+)\s+(?:on|of|for|to|concerning|regarding)\s+(?:the\s+)?(?:[A-Z][[A-Za-z0-9_]-]*\s+(?:(?:and|of|for|the|on|in)\s+)*)*$",
             )
         });
         // A title's complement is a few words long: only the end of the prefix is searched.
@@ -2514,37 +2514,12 @@ impl<'a> Analysis<'a> {
         };
         // "The firm, which debuted on the KOSDAQ on Nov. 7, signed …": a date inside a
         // relative or descriptive clause set off by commas dates that clause, not the fact.
-        let aside = |d: &DateMention| {
-            let head = &lower[..d.start];
-            let Some(open) = [
-                ", which ",
-                ", who ",
-                ", founded ",
-                ", established ",
-                ", listed ",
-            ]
-            .iter()
-            .filter_map(|w| head.rfind(w))
-            .max() else {
-                return false;
-            };
-            if head[open + 1..].contains([',', ';']) {
-                return false;
-            }
-            let close = lower[d.end..]
-                .find([',', ';'])
-                .map_or(lower.len(), |i| d.end + i);
-            !(open..=close).contains(&pos)
-        };
+        let aside = |d: &DateMention| self.in_aside(si, d, pos);
         let all_events: Vec<&DateMention> = self.dates[si]
             .iter()
             .filter(|d| keep(d) && !reporting(d))
             .collect();
-        let events: Vec<&DateMention> = if all_events.iter().any(|d| !aside(d)) {
-            all_events.iter().copied().filter(|d| !aside(d)).collect()
-        } else {
-            all_events
-        };
+        let events: Vec<&DateMention> = all_events.into_iter().filter(|d| !aside(d)).collect();
         // An event date close by wins over the report's date; a far one belongs to another
         // clause ("said on Tuesday it had signed …, and a separate order that extends a
         // contract signed in March") unless the report gives none.
@@ -2570,6 +2545,33 @@ impl<'a> Analysis<'a> {
         reported
             .or_else(|| events.into_iter().min_by_key(distance))
             .map(|d| d.date)
+    }
+
+    /// "The firm, which debuted on the KOSDAQ on Nov. 7, signed …": true when date `d` sits
+    /// in a relative or descriptive clause set off by commas that does not hold `pos`; such a
+    /// date dates that clause, not the fact at `pos`.
+    pub fn in_aside(&self, si: usize, d: &DateMention, pos: usize) -> bool {
+        let lower = &self.lower[si];
+        let head = &lower[..d.start];
+        let Some(open) = [
+            ", which ",
+            ", who ",
+            ", founded ",
+            ", established ",
+            ", listed ",
+        ]
+        .iter()
+        .filter_map(|w| head.rfind(w))
+        .max() else {
+            return false;
+        };
+        if head[open + 1..].contains([',', ';']) {
+            return false;
+        }
+        let close = lower[d.end..]
+            .find([',', ';'])
+            .map_or(lower.len(), |i| d.end + i);
+        !(open..=close).contains(&pos)
     }
 
     /// True when the organization at `pos` is named as a person's affiliation

@@ -113,11 +113,19 @@ pub fn extract_policies(a: &Analysis<'_>) -> Vec<PolicyDraft> {
                 || before.ends_with(" to")
                 || before.ends_with(" to be")
         };
-        let Some(es) = hits
+        let events: Vec<usize> = hits
             .of(Lex::PolicyEvent)
             .iter()
-            .find(|h| !inside_org(h.start, h.end) && !hedged(h.start))
+            .filter(|h| !inside_org(h.start, h.end) && !hedged(h.start))
             .map(|h| h.start)
+            .collect();
+        // The event a date is stated for ("the amended Act, which the ministry put into
+        // effect on the 21st"), else the first.
+        let Some(es) = events
+            .iter()
+            .copied()
+            .find(|&e| a.date_near(si, e).is_some())
+            .or_else(|| events.first().copied())
         else {
             continue;
         };
