@@ -163,11 +163,14 @@ fn coordinated_before(a: &Analysis<'_>, si: usize, ms: &[OrgMention], idx: usize
 /// or the nearest eligible organization before it with the names coordinated to it.
 fn subject_before(a: &Analysis<'_>, si: usize, pos: usize) -> Vec<usize> {
     let ms = a.orgs_in(si);
-    let org = ms
-        .iter()
-        .enumerate()
-        .rev()
-        .find(|(_, m)| m.end <= pos && eligible(a, si, m));
+    // "buy Pfizer's biologics plant … under an agreement": a possessive names an owner, not
+    // the subject.
+    let lower = &a.lower[si];
+    let org = ms.iter().enumerate().rev().find(|(_, m)| {
+        m.end <= pos
+            && eligible(a, si, m)
+            && !(lower[m.end..].starts_with("'s") || lower[m.end..].starts_with("’s"))
+    });
     let group = a.groups[si].iter().rev().find(|g| g.end <= pos);
     match (org, group) {
         (Some((_, m)), Some(g)) if g.end > m.end => g.orgs.clone(),

@@ -201,9 +201,12 @@ fn from_licence_phrases(
                 let ce = ceil_char(lower, (he + 40).min(next_start));
                 class_types(a, &a.sentences[si].text[cs..ce])
             }
-            LicenceKind::ByCountry(map) => match country.and_then(|c| map.get(&c)) {
-                Some(t) => vec![*t],
-                None => continue,
+            // A GMP inspection by a regulator of a country without its own type ("Brazil's
+            // ANVISA", "the UK's MHRA") is an authorisation of another kind.
+            LicenceKind::ByCountry(map) => match (country, country.and_then(|c| map.get(&c))) {
+                (_, Some(t)) => vec![*t],
+                (Some(_), None) => vec![LicenseType::Other],
+                (None, None) => continue,
             },
         };
         for facility in facilities_covered(facilities, si, holder) {

@@ -484,10 +484,13 @@ impl<'a> Analysis<'a> {
         let text = &self.sentences[si].text;
         let lower = &self.lower[si];
         let mut toks: Vec<Token<'_>> = toks.to_vec();
-        while toks
-            .first()
-            .is_some_and(|t| r.function_words.contains(t.text))
-        {
+        // Function words and "Suzhou-based" / "Nasdaq-listed" open the run, not the name.
+        while toks.first().is_some_and(|t| {
+            r.function_words.contains(t.text)
+                || ["-based", "-headquartered", "-listed"]
+                    .iter()
+                    .any(|s| t.text.ends_with(s))
+        }) {
             toks.remove(0);
         }
         while toks
@@ -649,11 +652,19 @@ impl<'a> Analysis<'a> {
             .any(|p| lower[last.end..].starts_with(p.as_str()) || after.starts_with(p.as_str()));
         let counterpart = (before.ends_with(" with") || before.ends_with(" between"))
             && self.hits[si].has(Lex::AgreementNoun);
-        // "private equity firm Altaris", "German vaccine CDMO IDT Biologika".
+        // "private equity firm Altaris", "German vaccine CDMO IDT Biologika", and
+        // "Suzhou-based Biosion": a naming noun or a "-based" adjective right before.
         let noun_before = before
             .rsplit(|c: char| c.is_whitespace())
             .next()
-            .is_some_and(|w| r.naming_nouns.contains(w));
+            .is_some_and(|w| {
+                r.naming_nouns.contains(w)
+                    || (w.ends_with("-based")
+                        || w.ends_with("-headquartered")
+                        || w.ends_with("-listed"))
+                        // "an Asia-based ADC developer": a modifier of the noun after it.
+                        && !r.naming_nouns.contains(&next_word)
+            });
         let noun_kind = if noun_before {
             let from = floor_char(lower, first.start.saturating_sub(40));
             self.descriptor_kind(si, from, first.start)
