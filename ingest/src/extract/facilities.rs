@@ -139,6 +139,31 @@ const NOT_CURRENT: &[&str] = &[
     "across the",
 ];
 
+/// Words before a capacity that make it another site's, an expansion's or the company's.
+const NOT_OWN: &[&str] = &[
+    "climb",
+    "expand",
+    "expansion",
+    "to reach",
+    "reach",
+    "raise",
+    "raising",
+    "increase",
+    "increasing",
+    "grow to",
+    "bring",
+    "bringing",
+    "global",
+    "company-wide",
+    "company's",
+    "group's",
+    "campus",
+    "combined with",
+    "another",
+    ", or ",
+    "across the",
+];
+
 /// Finds the facilities of the document: every site with an operator; only those that
 /// `is_reported` become facility records.
 pub fn extract_facilities(a: &Analysis<'_>) -> Vec<FacilityDraft> {
@@ -381,7 +406,8 @@ fn find_references_and_unnamed(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>
                     }
                 }
                 let status = status_near(a, si, ns, ne);
-                let capacity = capacity_near(a, si, ns, ne).map(|c| c.1);
+                let new_site = status.is_some_and(|(st, _)| st != FacilityStatus::Operational);
+                let capacity = capacity_near(a, si, ns, ne, new_site).map(|c| c.1);
                 if status.is_none() && capacity.is_none() {
                     continue;
                 }
@@ -598,13 +624,22 @@ fn status_near(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> Option<(Facil
 /// The facility's current bioreactor volume stated next to the mention at `[s, e)`: a
 /// stated total, else the nearest volume (after the mention first); targets, expansions and
 /// company-wide figures are not the facility's.
-fn capacity_near(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> Option<(usize, f64)> {
+fn capacity_near(
+    a: &Analysis<'_>,
+    si: usize,
+    s: usize,
+    e: usize,
+    new_site: bool,
+) -> Option<(usize, f64)> {
     let lower = &a.lower[si];
+    // A site being planned or built has only a future volume ("its fifth plant, which will
+    // add 180,000 liters"): then only expansions and company-wide figures are excluded.
+    let excluded: &[&str] = if new_site { NOT_OWN } else { NOT_CURRENT };
     let current: Vec<_> = a.capacities[si]
         .iter()
         .filter(|c| {
             let before = slice(lower, c.start.saturating_sub(35), c.start);
-            !NOT_CURRENT.iter().any(|w| before.contains(w))
+            !excluded.iter().any(|w| before.contains(w))
         })
         .collect();
     let distance = |c: &super::quantities::CapacityMention| {
@@ -918,7 +953,8 @@ fn settle_attributes(a: &Analysis<'_>, drafts: &mut [FacilityDraft]) {
                 d.status = Some(st);
                 d.status_sentence = Some(si);
             }
-            if let Some((dist, c)) = capacity_near(a, si, s, e)
+            let new_site = d.status.is_some_and(|st| st != FacilityStatus::Operational);
+            if let Some((dist, c)) = capacity_near(a, si, s, e, new_site)
                 && best_capacity.is_none_or(|(bd, _, _)| dist < bd)
             {
                 best_capacity = Some((dist, c, si));
