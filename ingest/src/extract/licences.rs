@@ -197,7 +197,10 @@ fn from_licence_phrases(
             // The class letter stands next to its own licence word ("a class C licence …
             // to the class A licence"), not anywhere in the phrase.
             LicenceKind::ByClass => {
-                let cs = floor_char(lower, hs.saturating_sub(25).max(prev_end));
+                // "Class A and Class C drug production licenses": coordinated letters reach
+                // further back, within the clause.
+                let clause = lower[..hs].rfind([',', ';']).map_or(0, |i| i + 1);
+                let cs = floor_char(lower, hs.saturating_sub(50).max(prev_end).max(clause));
                 let ce = ceil_char(lower, (he + 40).min(next_start));
                 class_types(a, &a.sentences[si].text[cs..ce])
             }
