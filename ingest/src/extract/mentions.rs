@@ -2209,6 +2209,21 @@ impl<'a> Analysis<'a> {
                         "now",
                         "plans",
                         "currently",
+                        "already",
+                        "still",
+                        "recently",
+                        "previously",
+                        "later",
+                        "first",
+                        "last",
+                        "earlier",
+                        "further",
+                        "received",
+                        "obtained",
+                        "held",
+                        "holds",
+                        "won",
+                        "passed",
                     ]
                     .contains(&next.as_str())
                         || self.rules.orgs.actor_verbs.contains(&next)
