@@ -280,9 +280,26 @@ fn from_regulator_approvals(
             continue;
         }
         let authority = a.org(reg.org);
-        let Some(license_type) = r
-            .authority_types
-            .get(&authority.name)
+        // "approved CHA Biotech's facility as an advanced biopharmaceutical manufacturer":
+        // a fixed licence type named in the object wins over the regulator's usual one.
+        let named_type = r.types.iter().enumerate().find_map(|(ti, t)| {
+            let all = (0..t.all.len()).all(|gi| {
+                hits.within(
+                    Lex::LicenceKeyword(ti as u16, gi as u16),
+                    verb.end,
+                    object_end,
+                )
+                .next()
+                .is_some()
+            });
+            match (&t.kind, all) {
+                (LicenceKind::Fixed(lt), true) => Some(*lt),
+                _ => None,
+            }
+        });
+        let Some(license_type) = named_type
+            .as_ref()
+            .or_else(|| r.authority_types.get(&authority.name))
             .or_else(|| {
                 authority
                     .country
