@@ -4,14 +4,16 @@
 //! of the "with …"/"between … and …" phrase; planned, rumoured and denied deals are not facts.
 
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 use cdmo_store::PartialDate;
 use cdmo_store::vocab::{AgreementType, OrganizationKind};
+use regex::Regex;
 
 use super::lexicon::{Hit, Lex};
 use super::mentions::{Analysis, OrgMention};
 use super::quantities::MoneyMention;
-use super::text::{Fit, ceil_char, ends_with_word, find_all, floor_char, slice};
+use super::text::{Fit, ceil_char, ends_with_word, find_all, floor_char, slice, static_regex};
 
 #[derive(Debug, Clone)]
 pub struct AgreementDraft {
@@ -421,6 +423,7 @@ pub fn extract_agreements(a: &Analysis<'_>) -> Vec<AgreementDraft> {
         from_service_verbs(a, si, money, &mut here);
         from_licence_grants(a, si, money, &mut here);
         from_agreed_with(a, si, money, &mut here);
+        from_selection(a, si, money, &mut here);
         for mut d in here {
             // "signed an agreement with the zone's administrative committee to build a plant":
             // a company's pact with a local government about a site is an investment.
@@ -479,7 +482,17 @@ fn from_agreed_with(
     }
     let ms = a.orgs_in(si);
     let type_of = |rest: &str| {
-        if ["commerciali", "market", "sell", "distribut", "licen"]
+        if [
+            "co-develop",
+            "jointly develop",
+            "joint research",
+            "co-research",
+        ]
+        .iter()
+        .any(|w| rest.contains(w))
+        {
+            AgreementType::ResearchCooperation
+        } else if ["commerciali", "market", "sell", "distribut", "licen"]
             .iter()
             .any(|w| rest.contains(w))
         {
@@ -519,12 +532,14 @@ fn from_agreed_with(
         } else {
             None
         };
-        let Some(other) = counterpart else { continue };
         let mut parties = subject_before(a, si, at);
-        if parties.is_empty() || parties.contains(&other) {
-            continue;
+        match counterpart {
+            Some(other) if !parties.is_empty() && !parties.contains(&other) => parties.push(other),
+            // "Hanmi Pharmaceutical and MSD agreed to co-develop the drug": the parties are
+            // the subject's names.
+            None if parties.len() >= 2 && tail.starts_with("agreed to") => {}
+            _ => continue,
         }
-        parties.push(other);
         let (date, date_stated) = a.fact_date(si, at);
         push_new(
             here,
@@ -534,6 +549,65 @@ fn from_agreed_with(
                 scope: None,
                 date,
                 value_usd: value_in(money, at, end),
+                date_stated,
+                sentence: si,
+                noun_at: None,
+            },
+        );
+    }
+}
+
+/// "Celltrion Pharm was chosen by Pfizer as a contract manufacturer": a company selected by
+/// another for a role has an agreement with it.
+fn from_selection(
+    a: &Analysis<'_>,
+    si: usize,
+    money: &[MoneyMention],
+    here: &mut Vec<AgreementDraft>,
+) {
+    static SELECTED: LazyLock<Regex> = LazyLock::new(|| {
+        static_regex(
+            r"(?:was|were|has been|have been|had been|is|been)\s+(?:chosen|selected|picked|tapped|appointed|named)\s+by\s+",
+        )
+    });
+    let lower = &a.lower[si];
+    if !lower.contains(" by ") {
+        return;
+    }
+    let ms = a.orgs_in(si);
+    for m in SELECTED.find_iter(lower) {
+        let Some(chooser) = ms
+            .iter()
+            .find(|o| o.start >= m.end() && o.start <= m.end() + 4 && eligible(a, si, o))
+        else {
+            continue;
+        };
+        let role = slice(lower, chooser.end, chooser.end + 60);
+        if !role.trim_start().starts_with("as ") || hedged(a, si, m.start()) {
+            continue;
+        }
+        let mut parties = subject_before(a, si, m.start());
+        if parties.is_empty() || parties.contains(&chooser.org) {
+            continue;
+        }
+        parties.push(chooser.org);
+        let agreement_type = if ["manufactur", "cmo", "cdmo", "supplier", "producer"]
+            .iter()
+            .any(|w| role.contains(w))
+        {
+            AgreementType::ManufacturingContract
+        } else {
+            a.rules.agreements.default
+        };
+        let (date, date_stated) = a.fact_date(si, m.start());
+        push_new(
+            here,
+            AgreementDraft {
+                parties: dedup(parties),
+                agreement_type,
+                scope: None,
+                date,
+                value_usd: value_in(money, m.start(), clause_end(lower, m.start())),
                 date_stated,
                 sentence: si,
                 noun_at: None,
