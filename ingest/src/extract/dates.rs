@@ -419,6 +419,10 @@ pub fn find_dates_after(
             {
                 continue;
             }
+            // "the 14th Five-Year Plan", "the 5th round": an ordinal before a noun.
+            if matches!(rule, Rule::DayOfMonth) && ordinal_of_noun(&sentence[end..]) {
+                continue;
+            }
             let context = found
                 .iter()
                 .filter(|f| f.end <= start && !f.relative)
@@ -447,6 +451,36 @@ pub fn find_dates_after(
     found.sort_by_key(|d| d.start);
     coordinated_years(sentence, &mut found);
     found
+}
+
+/// True when the text after an ordinal goes on with the noun it counts ("Five-Year Plan",
+/// "round", "anniversary") rather than closing a date.
+fn ordinal_of_noun(after: &str) -> bool {
+    let Some(rest) = after.strip_prefix(' ') else {
+        return false;
+    };
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '-')
+        .collect();
+    word.starts_with(|c: char| c.is_uppercase())
+        || [
+            "five-year",
+            "round",
+            "anniversary",
+            "edition",
+            "annual",
+            "century",
+            "time",
+            "meeting",
+            "session",
+            "largest",
+            "biggest",
+            "batch",
+            "plant",
+            "generation",
+        ]
+        .contains(&word.to_lowercase().as_str())
 }
 
 /// "in 2015 and 2018", "in 2019, 2021 or 2023": bare years listed after a year take its
@@ -496,6 +530,21 @@ mod tests {
     fn one(s: &str, published: &str) -> Option<String> {
         let p = published.parse().ok();
         find_dates(s, p).first().map(|d| d.date.to_string())
+    }
+
+    #[test]
+    fn an_ordinal_before_a_noun_is_no_day() {
+        assert_eq!(
+            one(
+                "released the 14th Five-Year Plan for the bioeconomy",
+                "2024-06-12"
+            ),
+            None
+        );
+        assert_eq!(
+            one("signed on the 14th.", "2024-06-20").as_deref(),
+            Some("2024-06-14")
+        );
     }
 
     #[test]
