@@ -2097,7 +2097,28 @@ impl<'a> Analysis<'a> {
             // "the Incheon-based biosimilar maker", "the Shanghai-listed CDMO": a definite
             // description ending in a company noun refers back like "the company" (the noun
             // alone decides which kinds it may point to).
-            for c in DESCRIPTION.captures_iter(&lower) {
+            // Most sentences hold none of the nouns: skip the expression for them.
+            let may_describe = [
+                "maker",
+                "company",
+                "firm",
+                "cdmo",
+                "developer",
+                "manufacturer",
+                "group",
+                "biotech",
+                "producer",
+                "giant",
+                "conglomerate",
+            ]
+            .iter()
+            .any(|n| lower.contains(n));
+            let descriptions: Vec<regex::Captures<'_>> = if may_describe {
+                DESCRIPTION.captures_iter(&lower).collect()
+            } else {
+                Vec::new()
+            };
+            for c in descriptions {
                 let (Some(whole), Some(noun)) = (c.get(0), c.get(1)) else {
                     continue;
                 };
