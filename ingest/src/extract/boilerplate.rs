@@ -51,6 +51,10 @@ pub fn article_paragraphs(body: &str, rules: &BoilerplateRules) -> Vec<String> {
             .footer_starts
             .iter()
             .any(|p| starts_with_phrase(&lower, p))
+            || rules
+                .footer_exact
+                .iter()
+                .any(|p| lower.trim_end_matches(':') == p)
         {
             break;
         }
@@ -116,6 +120,21 @@ mod tests {
             vec![
                 "Helixmith obtained a licence.".to_string(),
                 "Shareholders approved the plan.".to_string()
+            ]
+        );
+    }
+
+    #[test]
+    fn a_contact_heading_and_related_releases_end_the_article() {
+        let got = clean("Body sentence.\nContact\nBio Policy Division, MSIT\n");
+        assert_eq!(got, vec!["Body sentence.".to_string()]);
+        let got =
+            clean("Body.\nContact manufacturing grew.\nRelated press releases\n- KAIST news\n");
+        assert_eq!(
+            got,
+            vec![
+                "Body.".to_string(),
+                "Contact manufacturing grew.".to_string()
             ]
         );
     }

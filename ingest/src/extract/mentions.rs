@@ -698,8 +698,16 @@ impl<'a> Analysis<'a> {
                 .map(|w| after_start + w.len());
             b.is_some_and(|b| known_ends_at(b.len())) || a_next.is_some_and(known_starts_at)
         };
-        let appositive =
-            after.starts_with(", a ") || after.starts_with(", an ") || after.starts_with(", the ");
+        // ", the company said" closes a clause with its source; it describes nothing.
+        static REPORTING: LazyLock<Regex> = LazyLock::new(|| {
+            static_regex(
+                r"^, (?:the|a|an) (?:[a-z-]+ ){0,2}(?:said|says|added|announced|noted|reported|stated|told)(?-u:\b)",
+            )
+        });
+        let appositive = (after.starts_with(", a ")
+            || after.starts_with(", an ")
+            || after.starts_with(", the "))
+            && !REPORTING.is_match(after);
         let appositive_kind = if appositive {
             let from = last.end;
             let to = appositive_end(lower, from);

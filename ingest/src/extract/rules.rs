@@ -35,6 +35,9 @@ fn lower_all(v: Vec<String>) -> Vec<String> {
 #[serde(deny_unknown_fields)]
 pub struct BoilerplateRules {
     pub footer_starts: Vec<String>,
+    /// Whole lines that end the article ("Contact", "Media").
+    #[serde(default)]
+    pub footer_exact: Vec<String>,
     pub about_heading_max_words: usize,
     pub footer_rule_chars: String,
     pub drop_starts: Vec<String>,
@@ -296,6 +299,7 @@ impl Rules {
         )?;
         let boilerplate = BoilerplateRules {
             footer_starts: lower_all(boilerplate.footer_starts),
+            footer_exact: lower_all(boilerplate.footer_exact),
             drop_starts: lower_all(boilerplate.drop_starts),
             drop_exact: lower_all(boilerplate.drop_exact),
             ..boilerplate
