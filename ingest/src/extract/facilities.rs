@@ -282,6 +282,22 @@ fn find_named(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>) {
                     break;
                 }
             }
+            // "Samsung Biologics' Plant 4": the owner's name ends at its possessive.
+            if let Some(i) = text
+                .char_indices()
+                .filter(|&(i, c)| {
+                    (c == '\'' || c == '’')
+                        && (text[i + c.len_utf8()..].starts_with("s ")
+                            || text[i + c.len_utf8()..].starts_with(' ')
+                                && text[..i].ends_with('s'))
+                })
+                .map(|(i, _)| i)
+                .last()
+                && let Some(sp) = text[i..].find(' ')
+            {
+                start += i + sp + 1;
+                text = &text[i + sp + 1..];
+            }
             let end = start + text.len();
             if named.iter().any(|(ns, ne, _)| start < *ne && *ns < end) {
                 continue;
