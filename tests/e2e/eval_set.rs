@@ -11,26 +11,27 @@ use crate::helpers::seeds_dir;
 /// extractor improves; the targets themselves are in `eval::TARGETS` and are not met yet.
 const DEV_FLOOR: Targets = Targets {
     f1: [
-        (FactType::Licences, 0.77),
-        (FactType::Agreements, 0.73),
-        (FactType::Organizations, 0.89),
-        (FactType::Facilities, 0.60),
-        (FactType::Policies, 0.68),
+        (FactType::Licences, 0.80),
+        (FactType::Agreements, 0.86),
+        (FactType::Organizations, 0.92),
+        (FactType::Facilities, 0.66),
+        (FactType::Policies, 0.76),
     ],
-    dates: 0.78,
-    capacities: 0.60,
+    dates: 0.85,
+    capacities: 0.74,
 };
 
-/// Measured on `seeds/eval/fresh` (12 articles written after the rules, never tuned on).
+/// Measured on `seeds/eval/fresh` (28 articles written while the rules were developed in two
+/// batches and scored, never tuned on: only their tables were looked at).
 const FRESH_FLOOR: Targets = Targets {
     f1: [
-        (FactType::Licences, 0.40),
-        (FactType::Agreements, 0.40),
+        (FactType::Licences, 0.46),
+        (FactType::Agreements, 0.45),
         (FactType::Organizations, 0.85),
-        (FactType::Facilities, 0.50),
-        (FactType::Policies, 0.30),
+        (FactType::Facilities, 0.45),
+        (FactType::Policies, 0.64),
     ],
-    dates: 0.80,
+    dates: 0.87,
     capacities: 0.50,
 };
 
@@ -75,5 +76,5 @@ fn development_set_scores_hold_their_floor() {
 
 #[test]
 fn fresh_held_out_set_scores_hold_their_floor() {
-    check("fresh", &FRESH_FLOOR, 12);
+    check("fresh", &FRESH_FLOOR, 28);
 }
