@@ -1829,48 +1829,68 @@ impl<'a> Analysis<'a> {
         if words.is_empty() {
             return;
         }
+        // Every word of the text once, with where it stands: the lookups below are then by
+        // hash, not one scan of the document per candidate word.
+        let mut seen: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+        for (si, s) in self.sentences.iter().enumerate() {
+            let text = s.text.as_str();
+            let mut start = None;
+            for (i, c) in text
+                .char_indices()
+                .chain(std::iter::once((text.len(), ' ')))
+            {
+                match (c.is_alphanumeric(), start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(st)) => {
+                        seen.entry(&text[st..i]).or_default().push((si, st));
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
         // A word the text also writes in lower case is an ordinary word ("Breakthrough").
-        words.retain(|(w, _)| {
-            let lw = w.to_lowercase();
-            !self
-                .sentences
-                .iter()
-                .any(|s| !find_all(&s.text, &lw, Fit::Word).is_empty())
-        });
-        for si in 0..self.sentences.len() {
-            let text = &self.sentences[si].text;
-            for (w, org) in &words {
-                for at in find_all(text, w, Fit::Word) {
-                    let end = at + w.len();
-                    if self.org_mentions[si]
-                        .iter()
-                        .any(|m| at < m.end && m.start < end)
-                    {
-                        continue;
-                    }
-                    // Part of a longer name ("Lilly Kinsale", "Eli Lilly"): not the short form.
-                    let next_cap = text[end..]
-                        .strip_prefix(' ')
-                        .and_then(|r| r.chars().next())
-                        .is_some_and(char::is_uppercase);
-                    let prev_cap = text[..at]
-                        .strip_suffix(' ')
-                        .and_then(|r| r.split(' ').next_back())
-                        .and_then(|r| r.chars().next())
-                        .is_some_and(char::is_uppercase)
-                        && at > 0
-                        && !text[..at].trim_end().ends_with(['.', ',', ';', ':']);
-                    if next_cap || prev_cap && !text[..at].trim().is_empty() {
-                        continue;
-                    }
-                    self.org_mentions[si].push(OrgMention {
+        words.retain(|(w, _)| !seen.contains_key(w.to_lowercase().as_str()));
+        let mut found: Vec<(usize, OrgMention)> = Vec::new();
+        for (w, org) in &words {
+            for &(si, at) in seen.get(w.as_str()).map_or(&[][..], Vec::as_slice) {
+                let text = &self.sentences[si].text;
+                let end = at + w.len();
+                if self.org_mentions[si]
+                    .iter()
+                    .any(|m| at < m.end && m.start < end)
+                {
+                    continue;
+                }
+                // Part of a longer name ("Lilly Kinsale", "Eli Lilly"): not the short form.
+                let next_cap = text[end..]
+                    .strip_prefix(' ')
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(char::is_uppercase);
+                let prev_cap = text[..at]
+                    .strip_suffix(' ')
+                    .and_then(|r| r.split(' ').next_back())
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(char::is_uppercase)
+                    && at > 0
+                    && !text[..at].trim_end().ends_with(['.', ',', ';', ':']);
+                if next_cap || prev_cap && !text[..at].trim().is_empty() {
+                    continue;
+                }
+                found.push((
+                    si,
+                    OrgMention {
                         start: at,
                         end,
                         org: *org,
                         anaphor: false,
-                    });
-                }
+                    },
+                ));
             }
+        }
+        drop(seen);
+        for (si, m) in found {
+            self.org_mentions[si].push(m);
         }
         for ms in self.org_mentions.iter_mut() {
             ms.sort_by_key(|m| (m.start, m.end));
