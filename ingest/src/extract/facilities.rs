@@ -292,7 +292,7 @@ fn find_named(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>) {
                                 && text[..i].ends_with('s'))
                 })
                 .map(|(i, _)| i)
-                .last()
+                .next_back()
                 && let Some(sp) = text[i..].find(' ')
             {
                 start += i + sp + 1;
