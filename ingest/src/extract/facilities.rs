@@ -596,7 +596,13 @@ fn is_site_noun(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> bool {
 /// liters": plural sites given one total are one site (the campus) for the record.
 fn site_group(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> bool {
     let noun = &a.lower[si][s..e];
+    // Only sites of one place ("on its Songdo campus"): "four plants with a combined
+    // 604,000 liters" is the company's total.
+    let one_place = a.place_mentions[si]
+        .iter()
+        .any(|p| p.start.abs_diff(e) <= 40 || p.end.abs_diff(s) <= 40);
     (noun.ends_with('s') || noun.ends_with("ies"))
+        && one_place
         && a.capacities[si]
             .iter()
             .any(|c| c.total && c.start >= e && c.start - e <= 120)
