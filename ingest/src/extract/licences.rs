@@ -9,7 +9,7 @@ use super::facilities::FacilityDraft;
 use super::lexicon::Lex;
 use super::mentions::Analysis;
 use super::rules::LicenceKind;
-use super::text::{Fit, ceil_char, find_all, floor_char, slice};
+use super::text::{Fit, ceil_char, ends_with_word, find_all, floor_char, slice};
 
 /// Who issued a licence: an organization of the document, or a body the type implies.
 #[derive(Debug, Clone, PartialEq)]
@@ -247,23 +247,48 @@ fn from_regulator_approvals(
     let lower = &a.lower[si];
     let hits = &a.hits[si];
     for verb in hits.of(Lex::ApprovalVerb) {
-        let Some(reg) = a.orgs_in(si).iter().rev().find(|m| {
-            m.end <= verb.start
-                && a.org(m.org).kind == Some(OrganizationKind::Regulator)
-                && verb.start - m.end <= 40
-        }) else {
+        // "Kangstem Biotech's GMP facility was certified by the MFDS": in the passive the
+        // regulator follows and the site is the subject before the verb.
+        let before = lower[..verb.start].trim_end();
+        let passive = ["was", "were", "been", "is", "are"]
+            .iter()
+            .any(|w| ends_with_word(before, w));
+        let regulator = |m: &&super::mentions::OrgMention| {
+            a.org(m.org).kind == Some(OrganizationKind::Regulator)
+        };
+        let reg = if passive {
+            slice(lower, verb.end, verb.end + 5)
+                .starts_with(" by ")
+                .then(|| {
+                    a.orgs_in(si).iter().find(|m| {
+                        regulator(m) && m.start >= verb.end + 4 && m.start <= verb.end + 12
+                    })
+                })
+                .flatten()
+        } else {
+            a.orgs_in(si)
+                .iter()
+                .rev()
+                .find(|m| regulator(m) && m.end <= verb.start && verb.start - m.end <= 40)
+        };
+        let Some(reg) = reg else {
             continue;
         };
         if skip.contains(&reg.org) {
             continue;
         }
-        let object_end = ceil_char(lower, (verb.end + 90).min(lower.len()));
+        // Where the approved site is named: after the verb, or before it in the passive.
+        let (object_start, object_end) = if passive {
+            (floor_char(lower, verb.start.saturating_sub(90)), verb.start)
+        } else {
+            (verb.end, ceil_char(lower, (verb.end + 90).min(lower.len())))
+        };
         let has_site = hits
-            .within(Lex::FacilityNoun, verb.end, object_end)
+            .within(Lex::FacilityNoun, object_start, object_end)
             .next()
             .is_some()
             || hits
-                .within(Lex::FacilityWeakNoun, verb.end, object_end)
+                .within(Lex::FacilityWeakNoun, object_start, object_end)
                 .next()
                 .is_some();
         // "approved the company as a manufacturer of Avtozma": the company's site, unnamed.
@@ -275,7 +300,7 @@ fn from_regulator_approvals(
             " as a production site",
         ]
         .iter()
-        .any(|w| slice(lower, verb.end, object_end).contains(w));
+        .any(|w| slice(lower, object_start, object_end).contains(w));
         if !(has_site || as_maker) || !is_grant(a, si, reg.start) {
             continue;
         }
@@ -286,7 +311,7 @@ fn from_regulator_approvals(
             let all = (0..t.all.len()).all(|gi| {
                 hits.within(
                     Lex::LicenceKeyword(ti as u16, gi as u16),
-                    verb.end,
+                    object_start,
                     object_end,
                 )
                 .next()
@@ -318,7 +343,7 @@ fn from_regulator_approvals(
             .find(|f| {
                 f.mentions
                     .iter()
-                    .any(|&(fs, st, _)| fs == si && st >= verb.end && st <= object_end)
+                    .any(|&(fs, st, _)| fs == si && st >= object_start && st <= object_end)
             })
             .and_then(|f| f.operator);
         let Some(holder) = site_operator.or_else(|| {
