@@ -453,10 +453,15 @@ pub fn extract_agreements(a: &Analysis<'_>) -> Vec<AgreementDraft> {
                 let lower = &a.lower[si];
                 let noun = slice(lower, at, at + 9);
                 let after = slice(lower, at, at + 160);
+                let purpose = slice(lower, at, at + 80);
                 if noun.starts_with("contract")
                     && [" manufactur", " produce", " to make", " supply", " fill"]
                         .iter()
                         .any(|w| after.contains(w))
+                    // "signed a deal with X last June to produce its antibody"
+                    || [" to produce", " to manufacture", " to make", " to supply", " to fill"]
+                        .iter()
+                        .any(|w| purpose.contains(w))
                 {
                     d.agreement_type = AgreementType::ManufacturingContract;
                 }
@@ -477,7 +482,10 @@ fn from_agreed_with(
     here: &mut Vec<AgreementDraft>,
 ) {
     let lower = &a.lower[si];
-    if !lower.contains("agree") && !lower.contains("transfer") {
+    if !["agree", "transfer", "partnered", "teamed", "joined"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
         return;
     }
     let ms = a.orgs_in(si);
@@ -506,9 +514,18 @@ fn from_agreed_with(
             a.rules.agreements.default
         }
     };
-    let verbs = find_all(lower, "agreed", Fit::Word)
-        .into_iter()
-        .chain(find_all(lower, "agrees", Fit::Word));
+    // "X partnered with Y to …", "X and Y teamed up": partnering verbs read the same way.
+    let verbs = [
+        "agreed",
+        "agrees",
+        "partnered",
+        "teamed up",
+        "joined hands",
+        "joined forces",
+    ]
+    .iter()
+    .flat_map(|v| find_all(lower, v, Fit::Word))
+    .collect::<Vec<_>>();
     for at in verbs {
         if hedged(a, si, at) {
             continue;
@@ -537,7 +554,11 @@ fn from_agreed_with(
             Some(other) if !parties.is_empty() && !parties.contains(&other) => parties.push(other),
             // "Hanmi Pharmaceutical and MSD agreed to co-develop the drug": the parties are
             // the subject's names.
-            None if parties.len() >= 2 && tail.starts_with("agreed to") => {}
+            None if parties.len() >= 2
+                && (tail.starts_with("agreed to")
+                    || ["partnered", "teamed up", "joined"]
+                        .iter()
+                        .any(|w| tail.starts_with(w))) => {}
             _ => continue,
         }
         let (date, date_stated) = a.fact_date(si, at);
@@ -1031,6 +1052,18 @@ fn from_deal_verbs(
             _ => (None, false),
         };
         let Some(agreement_type) = kind else { continue };
+        // "have partnered since 2016 to sell Truxima": selling to customers is the purpose of
+        // a partnership, not a sale of a business ("agreed to sell its unit to Y" is one).
+        if selling && agreement_type == AgreementType::Acquisition {
+            let before = lower[..v.start].trim_end();
+            let recent = &before[floor_char(before, before.len().saturating_sub(30))..];
+            let committed = ["agreed", "agrees", "decided", "will", "plans", "signed"]
+                .iter()
+                .any(|w| recent.contains(w));
+            if before.ends_with(" to") && !committed {
+                continue;
+            }
+        }
         // "foreign-invested enterprises": a compound adjective, not a deal.
         if hedged(a, si, v.start) || lower[..v.start].ends_with('-') {
             continue;
