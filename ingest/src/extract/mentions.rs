@@ -566,7 +566,11 @@ impl<'a> Analysis<'a> {
         }
         let surface = text[first.start..end].trim_end_matches(',').to_string();
         // "Koo said" is a person; "Frontera Therapeutics said", ending in a head word, is not.
-        if !company_head && self.is_person_context(si, first.start, last.end) {
+        // "HLB said": an all-capital abbreviation is no person either.
+        let acronym = words.len() == 1
+            && (2..=6).contains(&words[0].len())
+            && words[0].chars().all(|c| c.is_ascii_uppercase());
+        if !company_head && !acronym && self.is_person_context(si, first.start, last.end) {
             return None;
         }
         // "Act on the Safety and Support of …": the complement of a law's or event's title.
@@ -629,7 +633,10 @@ impl<'a> Analysis<'a> {
                 .any(|w| before.ends_with(w))
             || before == "and"
             || before == "that";
-        let actor = clause_start && r.actor_verbs.contains(&next_word);
+        let actor = clause_start
+            && (r.actor_verbs.contains(&next_word)
+                // "HLB said": a person's verb, but an abbreviation says things as a company.
+                || acronym && ["said", "says", "added", "noted", "expects"].contains(&next_word.as_str()));
         let ceo = after.starts_with("(ceo") || after.starts_with("(대표");
         let after_parent_phrase = r
             .parent_phrases
