@@ -928,6 +928,23 @@ fn from_agreement_nouns(
             (None, false) => (signing_event_date(a, si), false),
             d => d,
         };
+        // "contracts: with an Asian developer in April, with Ottimo Pharma in June": a date
+        // right after the counterpart, in its own phrase, is this agreement's.
+        let counterpart_date = listed.first().and_then(|&(_, at)| {
+            let end = ms.iter().find(|m| m.start == at).map_or(at, |m| m.end);
+            a.dates[si]
+                .iter()
+                .find(|d| {
+                    d.start >= end
+                        && d.start - end <= 25
+                        && !slice(lower, end, d.start).contains([',', ';', ':'])
+                })
+                .map(|d| d.date)
+        });
+        let (date, date_stated) = match (listed.len(), counterpart_date) {
+            (1, Some(d)) => (Some(d), true),
+            _ => (date, date_stated),
+        };
         let draft = AgreementDraft {
             parties,
             agreement_type,
