@@ -212,16 +212,48 @@ fn from_licence_phrases(
                 (None, None) => continue,
             },
         };
+        // "approvals from the FDA, the EMA and the PMDA": one licence per regulator listed
+        // after a plural head, each of the type it grants.
+        let listed: Vec<(LicenseType, usize)> = if plural {
+            let to = ceil_char(lower, (he + 80).min(next_start));
+            let mut v: Vec<(LicenseType, usize)> = Vec::new();
+            for m in a
+                .orgs_in(si)
+                .iter()
+                .filter(|m| m.start >= he && m.end <= to)
+            {
+                let org = a.org(m.org);
+                if let Some(t) = r.authority_types.get(&org.name)
+                    && !v.iter().any(|(_, o)| *o == m.org)
+                {
+                    v.push((*t, m.org));
+                }
+            }
+            v
+        } else {
+            Vec::new()
+        };
+        let grants: Vec<(LicenseType, Option<Authority>, Option<Country>)> = if listed.len() >= 2 {
+            listed
+                .iter()
+                .map(|(t, o)| (*t, Some(Authority::Org(*o)), a.org(*o).country))
+                .collect()
+        } else {
+            types
+                .iter()
+                .map(|t| (*t, authority.clone(), country))
+                .collect()
+        };
         for facility in facilities_covered(facilities, si, holder) {
             for (date, date_stated) in grant_dates(a, si, ts, prev_end, next_start, he) {
-                for license_type in &types {
+                for (license_type, authority, country) in &grants {
                     merge_into(
                         out,
                         LicenceDraft {
                             holder,
                             license_type: *license_type,
                             authority: authority.clone(),
-                            country,
+                            country: *country,
                             facility,
                             date,
                             date_stated,
