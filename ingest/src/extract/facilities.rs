@@ -608,6 +608,23 @@ fn site_group(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> bool {
             .any(|c| c.total && c.start >= e && c.start - e <= 120)
 }
 
+/// True when `at` lies in a ", which …" clause describing a company (not holding the site
+/// at `site`): "Samsung Biologics, which operates 604,000 liters, said it would build …".
+fn company_aside(a: &Analysis<'_>, si: usize, at: usize, site: usize) -> bool {
+    let lower = &a.lower[si];
+    let Some(open) = [", which ", ", who "]
+        .iter()
+        .filter_map(|w| lower[..at].rfind(w))
+        .max()
+    else {
+        return false;
+    };
+    a.span_in_aside(si, at, at, site)
+        && a.orgs_in(si)
+            .iter()
+            .any(|m| m.end == open && !a.org(m.org).is_authority())
+}
+
 /// The status cue nearest the mention at `[s, e)` (within 80 bytes), with its position.
 fn status_near(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> Option<(FacilityStatus, usize)> {
     let rules = &a.rules.facilities;
@@ -619,6 +636,9 @@ fn status_near(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> Option<(Facil
         let Some((status, _)) = rules.status.get(i as usize) else {
             continue;
         };
+        if company_aside(a, si, h.start, s) {
+            continue;
+        }
         let distance = if h.end <= s {
             s - h.end
         } else {
@@ -662,6 +682,9 @@ fn capacity_near(
         .filter(|c| {
             let before = slice(lower, c.start.saturating_sub(35), c.start);
             !excluded.iter().any(|w| before.contains(w))
+                // "Samsung Biologics, which operates 604,000 liters in Songdo, said it would
+                // build Plant 6": the aside's volume is the company's.
+                && !company_aside(a, si, c.start, s)
         })
         .collect();
     let distance = |c: &super::quantities::CapacityMention| {

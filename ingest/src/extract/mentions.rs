@@ -2633,8 +2633,14 @@ impl<'a> Analysis<'a> {
     /// in a relative or descriptive clause set off by commas that does not hold `pos`; such a
     /// date dates that clause, not the fact at `pos`.
     pub fn in_aside(&self, si: usize, d: &DateMention, pos: usize) -> bool {
+        self.span_in_aside(si, d.start, d.end, pos)
+    }
+
+    /// `in_aside` for any span `[start, end)` of sentence `si`.
+    pub fn span_in_aside(&self, si: usize, start: usize, end: usize, pos: usize) -> bool {
         let lower = &self.lower[si];
-        let head = &lower[..d.start];
+        let d = (start, end);
+        let head = &lower[..d.0];
         let Some(open) = [
             ", which ",
             ", who ",
@@ -2650,9 +2656,9 @@ impl<'a> Analysis<'a> {
         if head[open + 1..].contains([',', ';']) {
             return false;
         }
-        let close = lower[d.end..]
+        let close = lower[d.1..]
             .find([',', ';'])
-            .map_or(lower.len(), |i| d.end + i);
+            .map_or(lower.len(), |i| d.1 + i);
         !(open..=close).contains(&pos)
     }
 
