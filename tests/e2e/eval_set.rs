@@ -14,10 +14,10 @@ const DEV_FLOOR: Targets = Targets {
         (FactType::Licences, 0.80),
         (FactType::Agreements, 0.86),
         (FactType::Organizations, 0.92),
-        (FactType::Facilities, 0.66),
+        (FactType::Facilities, 0.67),
         (FactType::Policies, 0.76),
     ],
-    dates: 0.85,
+    dates: 0.86,
     capacities: 0.74,
 };
 
@@ -26,9 +26,9 @@ const DEV_FLOOR: Targets = Targets {
 const FRESH_FLOOR: Targets = Targets {
     f1: [
         (FactType::Licences, 0.46),
-        (FactType::Agreements, 0.45),
+        (FactType::Agreements, 0.47),
         (FactType::Organizations, 0.85),
-        (FactType::Facilities, 0.45),
+        (FactType::Facilities, 0.47),
         (FactType::Policies, 0.64),
     ],
     dates: 0.87,
