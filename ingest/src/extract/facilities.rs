@@ -834,14 +834,36 @@ fn operator_of(a: &Analysis<'_>, si: usize, pos: usize, cue: Option<usize>) -> O
     let ms = a.orgs_in(si);
     // "the Pyeongtaek Bio Plant in Gyeonggi Province, where Hanmi makes the drug": the
     // company of the relative clause works the site.
-    if let Some(i) = slice(lower, pos, pos + 90).find(", where ") {
-        let at = pos + i + 8;
-        if let Some(m) = ms.iter().find(|m| m.start >= at && m.start <= at + 4)
-            && [" make", " produce", " manufacture", " run", " operate"]
-                .iter()
-                .any(|v| slice(lower, m.end, m.end + 14).starts_with(v))
-        {
-            return Some(m.org);
+    // "Plant 4 in Songdo, which Samsung Biologics finished building in June": likewise.
+    for (opener, verbs) in [
+        (
+            ", where ",
+            &[" make", " produce", " manufacture", " run", " operate"][..],
+        ),
+        (
+            ", which ",
+            &[
+                " built",
+                " finished",
+                " completed",
+                " opened",
+                " operates",
+                " runs",
+                " owns",
+                " acquired",
+                " bought",
+            ][..],
+        ),
+    ] {
+        if let Some(i) = slice(lower, pos, pos + 90).find(opener) {
+            let at = pos + i + opener.len();
+            if let Some(m) = ms.iter().find(|m| m.start >= at && m.start <= at + 4)
+                && verbs
+                    .iter()
+                    .any(|v| slice(lower, m.end, m.end + 14).starts_with(v))
+            {
+                return Some(m.org);
+            }
         }
     }
     if let Some(at) = lower.find("operated by").or_else(|| lower.find("run by"))
