@@ -14,7 +14,7 @@ const DEV_FLOOR: Targets = Targets {
         (FactType::Licences, 0.80),
         (FactType::Agreements, 0.86),
         (FactType::Organizations, 0.92),
-        (FactType::Facilities, 0.67),
+        (FactType::Facilities, 0.68),
         (FactType::Policies, 0.76),
     ],
     dates: 0.86,
