@@ -539,6 +539,14 @@ fn town_before(
             if a.orgs_in(si).iter().any(|m| at < m.end && m.start <= at) {
                 return (None, None);
             }
+            // "its L House vaccine plant": a letter before the word makes it a site's own
+            // name, not a town.
+            if i > 0
+                && words[i - 1].len() == 1
+                && words[i - 1].chars().all(|c| c.is_ascii_uppercase())
+            {
+                return (Some(format!("{} {w}", words[i - 1])), None);
+            }
             let name = format!("{}{}", &text[at..s], &text[s..e]);
             return (Some(name), Some(w.to_string()));
         }
