@@ -472,6 +472,29 @@ pub fn extract_agreements(a: &Analysis<'_>) -> Vec<AgreementDraft> {
     out
 }
 
+/// An agreement read from a verb at `at` (no agreement noun): dated and valued from that
+/// verb's clause.
+fn verb_draft(
+    a: &Analysis<'_>,
+    si: usize,
+    money: &[MoneyMention],
+    parties: Vec<usize>,
+    agreement_type: AgreementType,
+    at: usize,
+) -> AgreementDraft {
+    let (date, date_stated) = a.fact_date(si, at);
+    AgreementDraft {
+        parties: dedup(parties),
+        agreement_type,
+        scope: None,
+        date,
+        value_usd: value_in(money, at, clause_end(&a.lower[si], at)),
+        date_stated,
+        sentence: si,
+        noun_at: None,
+    }
+}
+
 /// "Teva agreed in 2016 with Celltrion Healthcare to commercialise …": an agreement stated
 /// by its verb alone; "agreed to transfer manufacturing technology … to Binex": a
 /// technology transfer. The verb after "to" decides the type.
@@ -561,20 +584,7 @@ fn from_agreed_with(
                         .any(|w| tail.starts_with(w))) => {}
             _ => continue,
         }
-        let (date, date_stated) = a.fact_date(si, at);
-        push_new(
-            here,
-            AgreementDraft {
-                parties: dedup(parties),
-                agreement_type: type_of(tail),
-                scope: None,
-                date,
-                value_usd: value_in(money, at, end),
-                date_stated,
-                sentence: si,
-                noun_at: None,
-            },
-        );
+        push_new(here, verb_draft(a, si, money, parties, type_of(tail), at));
     }
 }
 
@@ -620,19 +630,9 @@ fn from_selection(
         } else {
             a.rules.agreements.default
         };
-        let (date, date_stated) = a.fact_date(si, m.start());
         push_new(
             here,
-            AgreementDraft {
-                parties: dedup(parties),
-                agreement_type,
-                scope: None,
-                date,
-                value_usd: value_in(money, m.start(), clause_end(lower, m.start())),
-                date_stated,
-                sentence: si,
-                noun_at: None,
-            },
+            verb_draft(a, si, money, parties, agreement_type, m.start()),
         );
     }
 }
@@ -674,19 +674,9 @@ fn from_licence_grants(
         }
         let mut parties = licensor;
         parties.push(licensee.org);
-        let (date, date_stated) = a.fact_date(si, at);
         push_new(
             here,
-            AgreementDraft {
-                parties: dedup(parties),
-                agreement_type: AgreementType::Licensing,
-                scope: None,
-                date,
-                value_usd: value_in(money, at, clause_end(lower, at)),
-                date_stated,
-                sentence: si,
-                noun_at: None,
-            },
+            verb_draft(a, si, money, parties, AgreementType::Licensing, at),
         );
     }
 }

@@ -98,45 +98,23 @@ static TOWN: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Words before a capacity that make it a target, an expansion or a company-wide total
-/// rather than the facility's current volume.
-const NOT_CURRENT: &[&str] = &[
-    "climb",
+/// Words before a capacity that make it a future volume: not an existing site's current
+/// one, but a new site's own (see `capacity_near`).
+const FUTURE: &[&str] = &[
     "expects",
     "expected",
     "projected",
     "forecast",
     "once",
-    "expand",
-    "expansion",
-    "to reach",
-    "reach",
     "will",
     "would",
     "planned",
     "plans",
     "target",
     "eventually",
-    "raise",
-    "raising",
-    "increase",
-    "increasing",
-    "grow to",
-    "bring",
-    "bringing",
     "up to",
-    "global",
-    "company-wide",
-    "company's",
-    "group's",
-    "campus",
-    "combined with",
     "additional",
-    "another",
     "further",
-    // "120,000 liters each, or 360 kL across the site": a restated total.
-    ", or ",
-    "across the",
 ];
 
 /// Words before a capacity that make it another site's, an expansion's or the company's.
@@ -160,6 +138,7 @@ const NOT_OWN: &[&str] = &[
     "campus",
     "combined with",
     "another",
+    // "120,000 liters each, or 360 kL across the site": a restated total.
     ", or ",
     "across the",
 ];
@@ -684,12 +663,12 @@ fn capacity_near(
     let lower = &a.lower[si];
     // A site being planned or built has only a future volume ("its fifth plant, which will
     // add 180,000 liters"): then only expansions and company-wide figures are excluded.
-    let excluded: &[&str] = if new_site { NOT_OWN } else { NOT_CURRENT };
     let current: Vec<_> = a.capacities[si]
         .iter()
         .filter(|c| {
             let before = slice(lower, c.start.saturating_sub(35), c.start);
-            !excluded.iter().any(|w| before.contains(w))
+            !NOT_OWN.iter().any(|w| before.contains(w))
+                && (new_site || !FUTURE.iter().any(|w| before.contains(w)))
                 // "Samsung Biologics, which operates 604,000 liters in Songdo, said it would
                 // build Plant 6": the aside's volume is the company's.
                 && !company_aside(a, si, c.start, s)

@@ -1611,6 +1611,46 @@ impl<'a> Analysis<'a> {
         }
     }
 
+    /// Records a government body named at `span` of sentence `si`: the organization of that
+    /// name (one per document, whichever pass found it first), in place of any narrower
+    /// mention inside the span.
+    fn put_public_body(
+        &mut self,
+        si: usize,
+        (start, end): (usize, usize),
+        name: &str,
+        kind: OrganizationKind,
+        place: Option<&super::gazetteer::GazPlace>,
+    ) {
+        let key = name_key(name);
+        let org = match self.orgs.iter().position(|o| name_key(&o.name) == key) {
+            Some(o) => o,
+            None => {
+                self.orgs.push(DocOrg {
+                    name: name.to_string(),
+                    surfaces: Vec::new(),
+                    gaz: None,
+                    kind: Some(kind),
+                    kind_explicit: true,
+                    country: place.map(|p| p.country),
+                    region: place.and_then(|p| p.region.clone()),
+                    city: place.and_then(|p| p.city.clone()),
+                    parent: None,
+                });
+                self.orgs.len() - 1
+            }
+        };
+        self.add_surface(org, name);
+        self.org_mentions[si].retain(|m| !(start < m.end && m.start < end));
+        self.org_mentions[si].push(OrgMention {
+            start,
+            end,
+            org,
+            anaphor: false,
+        });
+        self.org_mentions[si].sort_by_key(|m| (m.start, m.end));
+    }
+
     /// "the General Office of the Guangdong Provincial People's Government", "the Tianjin
     /// Municipal Science and Technology Bureau": Chinese local government bodies, named by
     /// their place, level and office.
@@ -1620,7 +1660,6 @@ impl<'a> Analysis<'a> {
                 r"(?:General\s+Office\s+of\s+the\s+)?([A-Z][a-z]+)(?:-[A-Z][a-z]+)?\s+(?:(?:Provincial|Municipal|District|County|Autonomous\s+Region|New\s+Area|Free\s+Economic\s+Zone)\s+(?:People['’]s\s+Government|Government(?:\s+(?:[A-Z][a-z]+\s+){0,3}(?:Office|Bureau))?|(?:(?:[A-Z][a-z]+|and|of|for)\s+){0,6}(?:Bureau|Commission|Department|Administration|Office|Authority|Committee)(?:\s+of\s+(?:[A-Z][a-z]+)(?:\s+(?:and\s+)?[A-Z][a-z]+){0,4})?)|(provincial|municipal|city)\s+government)",
             )
         });
-        let mut by_key: HashMap<String, usize> = HashMap::new();
         for si in 0..self.sentences.len() {
             let lower = &self.lower[si];
             if !(lower.contains("provincial")
@@ -1668,43 +1707,13 @@ impl<'a> Analysis<'a> {
                     (Some(_), false) => format!("{} Municipal Government", place.as_str()),
                     (None, _) => whole.as_str().to_string(),
                 };
-                let regulator = name.contains("Medical Products") || name.contains("Drug");
-                let gp = self.gaz.places[pi].clone();
-                let key = name_key(&name);
-                // The same body found by another pass ("with the Busan city government" is
-                // also an agreement's local government) stays one organization.
-                let known = self.orgs.iter().position(|o| name_key(&o.name) == key);
-                let org = match by_key.get(&key).copied().or(known) {
-                    Some(o) => o,
-                    None => {
-                        self.orgs.push(DocOrg {
-                            name: name.clone(),
-                            surfaces: Vec::new(),
-                            gaz: None,
-                            kind: Some(if regulator {
-                                OrganizationKind::Regulator
-                            } else {
-                                OrganizationKind::Government
-                            }),
-                            kind_explicit: true,
-                            country: Some(gp.country),
-                            region: gp.region.clone(),
-                            city: gp.city.clone(),
-                            parent: None,
-                        });
-                        by_key.insert(key, self.orgs.len() - 1);
-                        self.orgs.len() - 1
-                    }
+                let kind = if name.contains("Medical Products") || name.contains("Drug") {
+                    OrganizationKind::Regulator
+                } else {
+                    OrganizationKind::Government
                 };
-                self.add_surface(org, &name);
-                self.org_mentions[si].retain(|m| !(start < m.end && m.start < end));
-                self.org_mentions[si].push(OrgMention {
-                    start,
-                    end,
-                    org,
-                    anaphor: false,
-                });
-                self.org_mentions[si].sort_by_key(|m| (m.start, m.end));
+                let gp = self.gaz.places[pi].clone();
+                self.put_public_body(si, (start, end), &name, kind, Some(&gp));
             }
         }
     }
@@ -1717,7 +1726,6 @@ impl<'a> Analysis<'a> {
                 r"(?:[Tt]he\s+)?(?i:(administrative|management)\s+committee)\s+of\s+(?:the\s+)?((?:[A-Z][\w'-]*|and|of)(?:\s+(?:[A-Z][\w'-]*|and|of))*?\s+(?:Development\s+Zone|Development\s+Area|Zone|Area|Park|New\s+Area|District))(?-u:\b)",
             )
         });
-        let mut by_key: HashMap<String, usize> = HashMap::new();
         for si in 0..self.sentences.len() {
             if !self.lower[si].contains("committee of") {
                 continue;
@@ -1744,33 +1752,13 @@ impl<'a> Analysis<'a> {
                     .iter()
                     .find(|p| p.start >= zone.start() && p.end <= zone.end())
                     .map(|p| self.gaz.places[p.place].clone());
-                let org = match by_key.get(&name_key(&name)) {
-                    Some(o) => *o,
-                    None => {
-                        self.orgs.push(DocOrg {
-                            name: name.clone(),
-                            surfaces: Vec::new(),
-                            gaz: None,
-                            kind: Some(OrganizationKind::Government),
-                            kind_explicit: true,
-                            country: place.as_ref().map(|p| p.country),
-                            region: place.as_ref().and_then(|p| p.region.clone()),
-                            city: place.as_ref().and_then(|p| p.city.clone()),
-                            parent: None,
-                        });
-                        by_key.insert(name_key(&name), self.orgs.len() - 1);
-                        self.orgs.len() - 1
-                    }
-                };
-                self.add_surface(org, &name);
-                self.org_mentions[si].retain(|m| !(start < m.end && m.start < end));
-                self.org_mentions[si].push(OrgMention {
-                    start,
-                    end,
-                    org,
-                    anaphor: false,
-                });
-                self.org_mentions[si].sort_by_key(|m| (m.start, m.end));
+                self.put_public_body(
+                    si,
+                    (start, end),
+                    &name,
+                    OrganizationKind::Government,
+                    place.as_ref(),
+                );
             }
         }
     }
