@@ -5,14 +5,15 @@
 //! canonical name; licence = (holder, licence type); agreement = same set of parties (for an
 //! acquisition, with or without the acquired company, which extraction-record.md lets a
 //! record list or leave out); facility = same operator and, where both give them, the same
-//! name or city; policy = a shared agency.
+//! name (compared without generic site words: "Dunhua plant" = "Dunhua site") or city;
+//! policy = a shared agency.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use cdmo_store::ExtractionRecord;
-use cdmo_store::names::name_key;
+use cdmo_store::names::{name_key, site_key};
 use cdmo_store::record::AgreementRecord;
 use cdmo_store::vocab::AgreementType;
 use serde::{Deserialize, Serialize};
@@ -428,7 +429,7 @@ pub fn score_document(file: &str, gold: &GoldRecord, pred: &ExtractionRecord, s:
 
     // Facilities.
     let same_name = |a: &Option<String>, b: &Option<String>| match (a, b) {
-        (Some(x), Some(y)) => name_key(x) == name_key(y),
+        (Some(x), Some(y)) => site_key(x) == site_key(y),
         (None, None) => true,
         _ => false,
     };
@@ -444,7 +445,7 @@ pub fn score_document(file: &str, gold: &GoldRecord, pred: &ExtractionRecord, s:
                 return false;
             }
             match (&a.name, &b.name, &a.city, &b.city) {
-                (Some(x), Some(y), _, _) if name_key(x) == name_key(y) => true,
+                (Some(x), Some(y), _, _) if site_key(x) == site_key(y) => true,
                 (_, _, Some(x), Some(y)) => name_key(x) == name_key(y),
                 (None, _, None, _) => true,
                 (Some(_), _, None, _) => b.name.is_none() && b.city.is_none(),

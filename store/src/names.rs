@@ -11,6 +11,8 @@ struct NameRules {
     corporate_suffixes: Vec<String>,
     cjk_suffixes: Vec<String>,
     stopwords: Vec<String>,
+    #[serde(default)]
+    site_words: Vec<String>,
 }
 
 /// Parsed once; a unit test proves the embedded file parses, so the empty fallback is
@@ -57,6 +59,22 @@ pub fn name_key(name: &str) -> String {
     words.sort_unstable();
     words.dedup();
     words.join(" ")
+}
+
+/// The comparison key of a facility name: `name_key` without the generic site words, so
+/// "Changshou plant", "the Changshou factory" and "Changshou production base" meet. A key
+/// left empty or with only a number ("Plant 4" against "Line 4") keeps every word.
+pub fn site_key(name: &str) -> String {
+    let key = name_key(name);
+    let kept: Vec<&str> = key
+        .split(' ')
+        .filter(|w| !RULES.site_words.iter().any(|s| s == w))
+        .collect();
+    if kept.iter().all(|w| w.chars().all(|c| c.is_ascii_digit())) {
+        key
+    } else {
+        kept.join(" ")
+    }
 }
 
 /// Removes legal-form suffixes from the end (repeatedly: "Holdings Co., Ltd.") and from the
@@ -124,6 +142,21 @@ mod tests {
         assert_eq!(name_key("Samsung Biologics Co Ltd"), k);
         assert_eq!(name_key("Samsung Biologics, Inc."), k);
         assert_ne!(name_key("Samsung Bioepis"), k);
+    }
+
+    #[test]
+    fn site_names_meet_without_their_generic_words() {
+        assert_eq!(
+            site_key("Changshou plant"),
+            site_key("the Changshou factory")
+        );
+        assert_eq!(
+            site_key("Wujiang base"),
+            site_key("Wujiang production base")
+        );
+        assert_ne!(site_key("Plant 4"), site_key("Line 4"));
+        assert_ne!(site_key("Changshou plant"), site_key("Erlang site"));
+        assert_eq!(site_key("Plant"), "plant");
     }
 
     #[test]

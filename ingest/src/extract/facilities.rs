@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use cdmo_store::Country;
-use cdmo_store::names::name_key;
+use cdmo_store::names::{name_key, site_key};
 use cdmo_store::vocab::{FacilityStatus, Modality, OrganizationKind};
 use regex::Regex;
 
@@ -87,6 +87,24 @@ static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
         r"(?-u:\b)(Plant|Line|Building)s\s+(\d+(?:\s*,\s*\d+)*\s*(?:,?\s*and\s+\d+))(?-u:\b)",
     )
 });
+/// A site called by its place: "its Changshou plant", "Porton's Erlang site", "the
+/// Wujiang production base" (a determiner or possessive, capitalised words, then up to two
+/// lower-case modifiers and a site noun).
+static LOCAL_SITE: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(
+        r"(?:(?-u:\b)(?:its|their|the)\s+|['’]s?\s+)((?:[A-Z][a-z]+(?:-[a-z]+)?\s+){1,2}(?:(?:[a-z]+|API|R&D)\s+){0,2}(?:plant|site|factory|facility|base|workshop))(?-u:\b)",
+    )
+});
+/// Lower-case words that end a local site's name rather than modify it.
+const NOT_MODIFIERS: &[&str] = &[
+    "in", "of", "and", "or", "the", "a", "an", "to", "at", "for", "with", "on", "by", "from", "as",
+    "that", "which", "is", "was", "has", "had", "will", "its", "their",
+];
+/// Capitalised words that qualify a site without naming it: "its Korean plant".
+const NOT_SITE_PLACES: &[&str] = &[
+    "Korean", "Chinese", "Japanese", "American", "European", "Asian", "Global", "Korea", "China",
+    "Japan", "Europe", "Asia", "America", "New", "First", "Second", "Third", "Main", "Largest",
+];
 /// A site code: "MFG5", "DP1", "L3" (letters then a number).
 static SITE_CODE: LazyLock<Regex> =
     LazyLock::new(|| static_regex(r"(?-u:\b)[A-Z]{1,4}\d{1,2}(?-u:\b)"));
@@ -307,11 +325,55 @@ fn find_named(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>) {
             }
             named.push((start, end, text.to_string()));
         }
+        for c in LOCAL_SITE.captures_iter(&masked) {
+            let Some(m) = c.get(1) else { continue };
+            let (start, end) = (m.start(), m.end());
+            let words: Vec<&str> = m.as_str().split_whitespace().collect();
+            let capitalised = words
+                .iter()
+                .take_while(|w| w.starts_with(char::is_uppercase));
+            let place_like = capitalised.clone().all(|w| {
+                !NOT_SITE_PLACES.contains(w)
+                    && !a.rules.orgs.function_words.contains(*w)
+                    && super::dates::month_number(w).is_none()
+            });
+            let modifiers_ok = words
+                .iter()
+                .skip_while(|w| w.starts_with(char::is_uppercase))
+                .all(|w| !NOT_MODIFIERS.contains(w));
+            let inside_org = a
+                .orgs_in(si)
+                .iter()
+                .any(|o| !o.anaphor && o.start < end && start < o.end);
+            // "a drug product plant at its Songdo site": the site only locates another
+            // facility named just before.
+            let lower = &a.lower[si];
+            let locates_another =
+                [" on ", " at ", " in ", " within ", " inside "]
+                    .iter()
+                    .any(|p| {
+                        slice(lower, start.saturating_sub(16), start)
+                            .rfind(p)
+                            .is_some()
+                    })
+                    && a.hits[si]
+                        .of(Lex::FacilityNoun)
+                        .iter()
+                        .any(|n| n.end < start && n.end + 50 >= start);
+            if place_like
+                && !locates_another
+                && modifiers_ok
+                && !inside_org
+                && !named.iter().any(|(ns, ne, _)| start < *ne && *ns < end)
+            {
+                named.push((start, end, m.as_str().to_string()));
+            }
+        }
         for (start, end, name) in named {
-            let key = name_key(&name);
+            let key = site_key(&name);
             let idx = match drafts
                 .iter()
-                .position(|d| d.name.as_deref().map(name_key).as_deref() == Some(key.as_str()))
+                .position(|d| d.name.as_deref().map(site_key).as_deref() == Some(key.as_str()))
             {
                 Some(i) => i,
                 None => {

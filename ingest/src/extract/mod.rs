@@ -75,8 +75,19 @@ impl Extractor {
             &self.lexicon,
         );
 
-        let facilities = facilities::extract_facilities(&a);
+        let mut facilities = facilities::extract_facilities(&a);
         let licences = licences::extract_licences(&a, &facilities);
+        // A site a licence was granted for is a working plant, and the contract's examples
+        // report it as an operational facility even when nothing else is said about it.
+        for l in &licences {
+            if let Some(f) = l.facility {
+                let site = &mut facilities[f];
+                if site.status.is_none() {
+                    site.status = Some(cdmo_store::vocab::FacilityStatus::Operational);
+                    site.status_sentence.get_or_insert(l.sentence);
+                }
+            }
+        }
         let agreements = agreements::extract_agreements(&a);
         let policies = policies::extract_policies(&a);
         settle_organizations(&mut a, &facilities, &licences);
