@@ -588,8 +588,9 @@ fn from_agreed_with(
     }
 }
 
-/// "Celltrion Pharm was chosen by Pfizer as a contract manufacturer": a company selected by
-/// another for a role has an agreement with it.
+/// "Celltrion Pharm was chosen by Pfizer as a contract manufacturer", "ABL Bio was tapped by
+/// Eli Lilly for a research agreement": a company selected by another for a role or a deal
+/// has an agreement with it.
 fn from_selection(
     a: &Analysis<'_>,
     si: usize,
@@ -614,7 +615,19 @@ fn from_selection(
             continue;
         };
         let role = slice(lower, chooser.end, chooser.end + 60);
-        if !role.trim_start().starts_with("as ") || hedged(a, si, m.start()) {
+        // The role follows the chooser, perhaps after a date: "tapped by Eli Lilly on
+        // Nov. 12 for a technology transfer agreement".
+        let dated = a.dates[si]
+            .iter()
+            .find(|d| d.start >= chooser.end && d.start <= chooser.end + 4)
+            .map_or(chooser.end, |d| d.end);
+        let role_start = slice(lower, dated, dated + 8).trim_start();
+        let for_deal = role_start.starts_with("for ")
+            && a.hits[si]
+                .of(Lex::AgreementNoun)
+                .iter()
+                .any(|h| h.start >= dated && h.start <= dated + 70);
+        if !(role.trim_start().starts_with("as ") || for_deal) || hedged(a, si, m.start()) {
             continue;
         }
         let mut parties = subject_before(a, si, m.start());
@@ -622,7 +635,14 @@ fn from_selection(
             continue;
         }
         parties.push(chooser.org);
-        let agreement_type = if ["manufactur", "cmo", "cdmo", "supplier", "producer"]
+        let agreement_type = if for_deal {
+            classify(
+                a,
+                si,
+                dated,
+                ceil_char(lower, (dated + 80).min(lower.len())),
+            )
+        } else if ["manufactur", "cmo", "cdmo", "supplier", "producer"]
             .iter()
             .any(|w| role.contains(w))
         {

@@ -197,7 +197,16 @@ fn tokens(s: &str) -> Vec<Token<'_>> {
                 text = t;
             }
         }
-        if text.ends_with('.') && !["Co.", "Inc.", "Ltd.", "Corp.", "S.A."].contains(&text) {
+        // "H.I.G. Capital": an initialism keeps its last full stop and joins the next word.
+        let initialism = text.len() >= 4
+            && text
+                .as_bytes()
+                .chunks(2)
+                .all(|p| p.len() == 2 && p[0].is_ascii_uppercase() && p[1] == b'.');
+        if text.ends_with('.')
+            && !initialism
+            && !["Co.", "Inc.", "Ltd.", "Corp.", "S.A."].contains(&text)
+        {
             text = &text[..text.len() - 1];
         }
         if !text.is_empty() {
@@ -711,10 +720,14 @@ impl<'a> Analysis<'a> {
                 r"^, (?:the|a|an) (?:[a-z-]+ ){0,2}(?:said|says|added|announced|noted|reported|stated|told)(?-u:\b)",
             )
         });
+        // "Grabody-B, the company's antibody shuttle": a thing some company owns.
+        static OWNED: LazyLock<Regex> =
+            LazyLock::new(|| static_regex(r"^, (?:the|a|an) [a-z-]+['’]s? "));
         let appositive = (after.starts_with(", a ")
             || after.starts_with(", an ")
             || after.starts_with(", the "))
-            && !REPORTING.is_match(after);
+            && !REPORTING.is_match(after)
+            && !OWNED.is_match(after);
         let appositive_kind = if appositive {
             let from = last.end;
             let to = appositive_end(lower, from);
@@ -830,8 +843,14 @@ impl<'a> Analysis<'a> {
                         && toks[j - 1].text.chars().all(|c| c.is_ascii_uppercase());
                     // "YZY Biopharma for M701": a code with digits after a connector is a
                     // product, not the rest of the name.
+                    // "Arcus Biosciences for North America": a company's head word ends
+                    // its name before "for" ("Institute for Basic Science" goes on).
+                    let head_before_for = toks[j].text == "for"
+                        && self.rules.orgs.head_words.contains_key(toks[j - 1].text)
+                        && !self.rules.orgs.of_heads.contains(toks[j - 1].text);
                     if CONNECTORS.contains(&toks[j].text)
                         && !acronym_before_and
+                        && !head_before_for
                         && j + 1 < toks.len()
                         && is_cap(toks[j + 1].text)
                         && !toks[j + 1].text.chars().any(|c| c.is_ascii_digit())

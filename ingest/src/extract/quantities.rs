@@ -267,6 +267,16 @@ pub fn find_money(sentence: &str, rules: &CurrencyRules) -> Vec<MoneyMention> {
             }
         }
         let Some((currency, _)) = found else { continue };
+        // A price per share or per unit ("HK$112.56 apiece", "125,900 won each") is no
+        // deal's value.
+        let unit_price = ["apiece", "each", "per share", "a share", "per unit"]
+            .iter()
+            .any(|w| {
+                after.starts_with(w) || after.split_once(' ').is_some_and(|(_, r)| r.starts_with(w))
+            });
+        if unit_price {
+            continue;
+        }
         let Some(rate) = rules.usd_per_unit.get(&currency) else {
             continue;
         };
@@ -332,6 +342,13 @@ mod tests {
         assert_eq!(usd("投资12亿元"), Some((12e8 * 0.14f64).round()));
         assert_eq!(usd("100 million yuan"), Some((1e8 * 0.14f64).round()));
         assert_eq!(usd("$12m upfront"), Some(12e6));
+    }
+
+    #[test]
+    fn prices_per_share_are_not_money() {
+        assert_eq!(usd("at HK$112.56 apiece"), None);
+        assert_eq!(usd("at 125,900 won each"), None);
+        assert!(usd("for $5 million").is_some());
     }
 
     #[test]
