@@ -76,6 +76,8 @@ enum Rule {
     YearStart,
     /// "that year", "later that year", "the same year": the year the text last named.
     ThatYear,
+    /// "that month", "the same month": the month the text last named.
+    ThatMonth,
     /// "a day later", "the next day": the day after the date the text last named.
     DayLater,
     /// last year / 지난해 / 去年.
@@ -110,6 +112,8 @@ static SPECS: LazyLock<Vec<(String, Rule)>> = LazyLock::new(|| {
                 (r"(?i)(?-u:\b)(?:later\s+|earlier\s+)?(?:that|the\s+same)\s+year(?-u:\b)".into(), Rule::ThatYear),
         (r"(?i)(?-u:\b)(?:a|one)\s+day\s+later(?-u:\b)|(?-u:\b)the\s+(?:next|following)\s+day(?-u:\b)".into(), Rule::DayLater),
         (format!(r"(?i)(?-u:\b)(last|this|past)\s+{m}(?-u:\b)"), Rule::RelMonth),
+        // After every month form, so that the month it refers to is found first.
+        (r"(?i)(?-u:\b)(?:later\s+|earlier\s+)?(?:that|the\s+same)\s+month(?-u:\b)".into(), Rule::ThatMonth),
         (r"(\d{4})\s*년\s*(\d{1,2})\s*월".into(), Rule::YearMonth),
         (r"(\d{4})\s*年\s*(\d{1,2})\s*月".into(), Rule::YearMonth),
         (r"(?:지난해|작년|지난 해)\s*(\d{1,2})\s*월".into(), Rule::LastYearMonth),
@@ -289,6 +293,10 @@ fn resolve(
         }
         Rule::YearStart => rel(PartialDate::month(published?.get_year(), 1).ok()),
         Rule::ThatYear => rel(PartialDate::year(context_year?).ok()),
+        Rule::ThatMonth => {
+            let c = context?;
+            rel(PartialDate::month(c.get_year(), c.get_month()?).ok())
+        }
         Rule::DayLater => {
             let c = context?;
             if c.precision() != Precision::Day {
@@ -423,9 +431,10 @@ pub fn find_dates_after(
             if matches!(rule, Rule::DayOfMonth) && ordinal_of_noun(&sentence[end..]) {
                 continue;
             }
+            // "last December, … that month": a relative month is context for "that month".
             let context = found
                 .iter()
-                .filter(|f| f.end <= start && !f.relative)
+                .filter(|f| f.end <= start && (!f.relative || matches!(rule, Rule::ThatMonth)))
                 .max_by_key(|f| f.end)
                 .map(|f| f.date)
                 .or(context);
@@ -439,7 +448,11 @@ pub fn find_dates_after(
                 // "May of that year" with no year to refer to is not "May" of publication.
                 None if matches!(
                     rule,
-                    Rule::MonthRelYear | Rule::MonthDayRelYear | Rule::ThatYear | Rule::DayLater
+                    Rule::MonthRelYear
+                        | Rule::MonthDayRelYear
+                        | Rule::ThatYear
+                        | Rule::ThatMonth
+                        | Rule::DayLater
                 ) =>
                 {
                     blocked.push((start, end));
@@ -632,6 +645,12 @@ mod tests {
         );
         // Without a year to refer to, nothing is guessed.
         assert_eq!(got("In May of that year it agreed to buy", None), None);
+        let dec = "2020-12".parse().ok();
+        assert_eq!(
+            got("and Y was handed the same licence that month", dec).as_deref(),
+            Some("2020-12")
+        );
+        assert_eq!(got("the same licence that month", y2022), None);
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub struct LicenceDraft {
     /// The sentence states the date (rather than the lead or paragraph implying it).
     pub date_stated: bool,
     pub sentence: usize,
+    /// Where in the sentence the grant is told (its trigger or verb).
+    pub at: usize,
 }
 
 fn class_types(a: &Analysis<'_>, window: &str) -> Vec<LicenseType> {
@@ -62,6 +64,7 @@ pub fn extract_licences(a: &Analysis<'_>, facilities: &[FacilityDraft]) -> Vec<L
         }
         let before = out.len();
         from_licence_phrases(a, si, facilities, &mut out);
+        same_licence_again(a, si, facilities, &mut out);
         // "…, and in January the FDA approved the company as a manufacturer": a grant by
         // another regulator than the ones the licence phrases named.
         let named: Vec<usize> = out[before..]
@@ -170,100 +173,201 @@ fn from_licence_phrases(
         if !is_grant(a, si, ts) {
             continue;
         }
-        let Some(holder) = holder_of(a, si, ts, te).or_else(|| site_holder(a, facilities, si, ts))
+        let Some(first_holder) =
+            holder_of(a, si, ts, te).or_else(|| site_holder(a, facilities, si, ts))
         else {
             continue;
         };
-        let authority = authority_of(a, si, (ts.min(hs), te.max(he)))
-            .or_else(|| rule.authority.clone().map(Authority::Implied));
-        let authority_country = match &authority {
-            Some(Authority::Org(o)) => a.org(*o).country,
-            _ => None,
-        };
-        // A country named in the licence phrase ("from Belgium's federal agency") decides a
-        // GMP certificate's type before the holder's own country does.
-        let phrase_country = a.place_mentions[si]
-            .iter()
-            .filter(|p| p.start >= ws && p.end <= we)
-            .map(|p| a.gaz.places[p.place].country)
-            .find(|c| Some(*c) != a.org(holder).country);
-        let country = rule
-            .country
-            .or(authority_country)
-            .or(phrase_country)
-            .or(a.org(holder).country);
-        let types = match &rule.kind {
-            LicenceKind::Fixed(t) => vec![*t],
-            // The class letter stands next to its own licence word ("a class C licence …
-            // to the class A licence"), not anywhere in the phrase.
-            LicenceKind::ByClass => {
-                // "Class A and Class C drug production licenses": coordinated letters reach
-                // further back, within the clause.
-                let clause = lower[..hs].rfind([',', ';']).map_or(0, |i| i + 1);
-                let cs = floor_char(lower, hs.saturating_sub(50).max(prev_end).max(clause));
-                let ce = ceil_char(lower, (he + 40).min(next_start));
-                class_types(a, &a.sentences[si].text[cs..ce])
-            }
-            // A GMP inspection by a regulator of a country without its own type ("Brazil's
-            // ANVISA", "the UK's MHRA") is an authorisation of another kind.
-            LicenceKind::ByCountry(map) => match (country, country.and_then(|c| map.get(&c))) {
-                (_, Some(t)) => vec![*t],
-                (Some(_), None) => vec![LicenseType::Other],
-                (None, None) => continue,
-            },
-        };
-        // "approvals from the FDA, the EMA and the PMDA": one licence per regulator listed
-        // after a plural head, each of the type it grants.
-        let listed: Vec<(LicenseType, usize)> = if plural {
-            let to = ceil_char(lower, (he + 80).min(next_start));
-            let mut v: Vec<(LicenseType, usize)> = Vec::new();
-            for m in a
-                .orgs_in(si)
+        for holder in with_coordinated(a, si, first_holder, ts) {
+            let authority = authority_of(a, si, (ts.min(hs), te.max(he)))
+                .or_else(|| rule.authority.clone().map(Authority::Implied));
+            let authority_country = match &authority {
+                Some(Authority::Org(o)) => a.org(*o).country,
+                _ => None,
+            };
+            // A country named in the licence phrase ("from Belgium's federal agency") decides a
+            // GMP certificate's type before the holder's own country does.
+            let phrase_country = a.place_mentions[si]
                 .iter()
-                .filter(|m| m.start >= he && m.end <= to)
-            {
-                let org = a.org(m.org);
-                if let Some(t) = r.authority_types.get(&org.name)
-                    && !v.iter().any(|(_, o)| *o == m.org)
-                {
-                    v.push((*t, m.org));
+                .filter(|p| p.start >= ws && p.end <= we)
+                .map(|p| a.gaz.places[p.place].country)
+                .find(|c| Some(*c) != a.org(holder).country);
+            let country = rule
+                .country
+                .or(authority_country)
+                .or(phrase_country)
+                .or(a.org(holder).country);
+            let types = match &rule.kind {
+                LicenceKind::Fixed(t) => vec![*t],
+                // The class letter stands next to its own licence word ("a class C licence …
+                // to the class A licence"), not anywhere in the phrase.
+                LicenceKind::ByClass => {
+                    // "Class A and Class C drug production licenses": coordinated letters reach
+                    // further back, within the clause.
+                    let clause = lower[..hs].rfind([',', ';']).map_or(0, |i| i + 1);
+                    let cs = floor_char(lower, hs.saturating_sub(50).max(prev_end).max(clause));
+                    let ce = ceil_char(lower, (he + 40).min(next_start));
+                    class_types(a, &a.sentences[si].text[cs..ce])
                 }
-            }
-            v
-        } else {
-            Vec::new()
-        };
-        let grants: Vec<(LicenseType, Option<Authority>, Option<Country>)> = if listed.len() >= 2 {
-            listed
-                .iter()
-                .map(|(t, o)| (*t, Some(Authority::Org(*o)), a.org(*o).country))
-                .collect()
-        } else {
-            types
-                .iter()
-                .map(|t| (*t, authority.clone(), country))
-                .collect()
-        };
-        for facility in facilities_covered(facilities, si, holder) {
-            for (date, date_stated) in grant_dates(a, si, ts, prev_end, next_start, he) {
-                for (license_type, authority, country) in &grants {
-                    merge_into(
-                        out,
-                        LicenceDraft {
-                            holder,
-                            license_type: *license_type,
-                            authority: authority.clone(),
-                            country: *country,
-                            facility,
-                            date,
-                            date_stated,
-                            sentence: si,
-                        },
-                    );
+                // A GMP inspection by a regulator of a country without its own type ("Brazil's
+                // ANVISA", "the UK's MHRA") is an authorisation of another kind.
+                LicenceKind::ByCountry(map) => match (country, country.and_then(|c| map.get(&c))) {
+                    (_, Some(t)) => vec![*t],
+                    (Some(_), None) => vec![LicenseType::Other],
+                    (None, None) => continue,
+                },
+            };
+            // "approvals from the FDA, the EMA and the PMDA": one licence per regulator listed
+            // after a plural head, each of the type it grants.
+            let listed: Vec<(LicenseType, usize)> = if plural {
+                let to = ceil_char(lower, (he + 80).min(next_start));
+                let mut v: Vec<(LicenseType, usize)> = Vec::new();
+                for m in a
+                    .orgs_in(si)
+                    .iter()
+                    .filter(|m| m.start >= he && m.end <= to)
+                {
+                    let org = a.org(m.org);
+                    if let Some(t) = r.authority_types.get(&org.name)
+                        && !v.iter().any(|(_, o)| *o == m.org)
+                    {
+                        v.push((*t, m.org));
+                    }
+                }
+                v
+            } else {
+                Vec::new()
+            };
+            let grants: Vec<(LicenseType, Option<Authority>, Option<Country>)> =
+                if listed.len() >= 2 {
+                    listed
+                        .iter()
+                        .map(|(t, o)| (*t, Some(Authority::Org(*o)), a.org(*o).country))
+                        .collect()
+                } else {
+                    types
+                        .iter()
+                        .map(|t| (*t, authority.clone(), country))
+                        .collect()
+                };
+            for facility in facilities_covered(facilities, si, holder) {
+                for (date, date_stated) in grant_dates(a, si, ts, prev_end, next_start, he) {
+                    for (license_type, authority, country) in &grants {
+                        merge_into(
+                            out,
+                            LicenceDraft {
+                                holder,
+                                license_type: *license_type,
+                                authority: authority.clone(),
+                                country: *country,
+                                facility,
+                                date,
+                                date_stated,
+                                sentence: si,
+                                at: ts,
+                            },
+                        );
+                    }
                 }
             }
         }
     }
+}
+
+/// "…, and Kangstem Biotech was handed the same licence that month": a licence named only as
+/// the one the text named last, granted to another holder.
+fn same_licence_again(
+    a: &Analysis<'_>,
+    si: usize,
+    facilities: &[FacilityDraft],
+    out: &mut Vec<LicenceDraft>,
+) {
+    let lower = &a.lower[si];
+    let triggers: Vec<(usize, usize)> = a.hits[si]
+        .of(Lex::GrantTrigger)
+        .iter()
+        .map(|h| (h.start, h.end))
+        .collect();
+    for h in a.hits[si].of(Lex::LicenceHead) {
+        if !slice(lower, h.start.saturating_sub(9), h.start).ends_with("the same ") {
+            continue;
+        }
+        let Some(&(ts, te)) = triggers
+            .iter()
+            .filter(|(_, e)| *e <= h.start && h.start - *e <= 30)
+            .max_by_key(|(s, _)| *s)
+        else {
+            continue;
+        };
+        if !is_grant(a, si, ts) {
+            continue;
+        }
+        // The licence told last before this one.
+        let Some(last) = out
+            .iter()
+            .filter(|l| l.sentence < si || (l.sentence == si && l.at < ts))
+            .max_by_key(|l| (l.sentence, l.at))
+            .cloned()
+        else {
+            continue;
+        };
+        let Some(first) = holder_of(a, si, ts, te) else {
+            continue;
+        };
+        let clause_start = lower[..ts].rfind([',', ';']).map_or(0, |i| i + 1);
+        let clause_end = lower[h.end..]
+            .find([',', ';'])
+            .map_or(lower.len(), |i| h.end + i);
+        for holder in with_coordinated(a, si, first, ts) {
+            if holder == last.holder {
+                continue;
+            }
+            for (date, date_stated) in grant_dates(a, si, ts, clause_start, clause_end, h.end) {
+                merge_into(
+                    out,
+                    LicenceDraft {
+                        holder,
+                        facility: facility_of(facilities, si, holder),
+                        date,
+                        date_stated,
+                        sentence: si,
+                        at: ts,
+                        ..last.clone()
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// "Kangstem Biotech and NovoCell Bio obtained …": the names coordinated with the holder
+/// right before it hold the licence too.
+fn with_coordinated(a: &Analysis<'_>, si: usize, holder: usize, ts: usize) -> Vec<usize> {
+    let mut out = vec![holder];
+    let ms = a.orgs_in(si);
+    let lower = &a.lower[si];
+    let Some(mut i) = ms
+        .iter()
+        .rposition(|m| m.org == holder && m.end <= ts && !m.anaphor)
+    else {
+        return out;
+    };
+    while i > 0 {
+        let (prev, cur) = (&ms[i - 1], &ms[i]);
+        let gap = slice(lower, prev.end, cur.start);
+        let coordinated = [" and ", ", ", ", and ", " & "].contains(&gap);
+        if !coordinated
+            || prev.anaphor
+            || a.org(prev.org).is_authority()
+            || a.is_affiliation(si, prev.start)
+            || out.contains(&prev.org)
+        {
+            break;
+        }
+        out.push(prev.org);
+        i -= 1;
+    }
+    out
 }
 
 /// "The European Medicines Agency has approved its second plant": a regulator approving a
@@ -401,6 +505,7 @@ fn from_regulator_approvals(
                         date,
                         date_stated,
                         sentence: si,
+                        at: verb.start,
                     },
                 );
             }
@@ -445,10 +550,21 @@ fn holder_of(a: &Analysis<'_>, si: usize, ts: usize, te: usize) -> Option<usize>
             return Some(mentions[i].org);
         }
     }
+    let lower = &a.lower[si];
     mentions
         .iter()
         .rev()
         .find(holder)
+        .or_else(|| {
+            // "was issued … by the Beijing MPA to Jingwei Xinkang": the recipient of a
+            // passive grant.
+            mentions.iter().find(|m| {
+                m.start >= te
+                    && !m.anaphor
+                    && !a.org(m.org).is_authority()
+                    && slice(lower, m.start.saturating_sub(4), m.start) == " to "
+            })
+        })
         .or_else(|| {
             // After the trigger only a company holds it: "to gain PIC/S GMP recognition"
             // names a scheme, not a holder.
@@ -616,10 +732,19 @@ fn grant_dates(
     // and 2018"); a date before the trigger belongs to another clause.
     // A date right before a name opens another clause ("…, and in January the FDA
     // approved …"): it is not one of this grant's dates.
+    // A date closing its clause with a comma ("… licence last December, Kangstem …") does
+    // not open the next one, unless a conjunction led into it (", and in January, the FDA").
     let opens_clause = |d: &super::dates::DateMention| {
-        a.orgs_in(si)
-            .iter()
-            .any(|m| m.start >= d.end && m.start <= d.end + 8)
+        let closes = slice(lower, d.end, d.end + 2).starts_with(',') && {
+            let lead = slice(lower, d.start.saturating_sub(12), d.start);
+            ![", and", "; ", ", while", ", but"]
+                .iter()
+                .any(|c| lead.contains(c))
+        };
+        !closes
+            && a.orgs_in(si)
+                .iter()
+                .any(|m| m.start >= d.end && m.start <= d.end + 8)
     };
     // "Last April the plant's line received WHO PQ": a date opening the trigger's clause.
     let clause_opening = stated

@@ -635,6 +635,16 @@ impl<'a> Analysis<'a> {
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '-')
             .collect();
+        // "DNA-vaccine developer Advaccine": a modifier of the naming noun after it.
+        if r.naming_nouns.contains(&next_word)
+            && words.len() == 1
+            && words[0].contains('-')
+            && words[0]
+                .split('-')
+                .any(|p| p.chars().all(|c| c.is_ascii_lowercase()))
+        {
+            return None;
+        }
         let clause_start = before.is_empty()
             || before.ends_with([',', ';', ':', '“', '"', '(', '—'])
             || [" and", " that", " while", " but", " as"]
@@ -2731,14 +2741,27 @@ impl<'a> Analysis<'a> {
     pub fn is_affiliation(&self, si: usize, pos: usize) -> bool {
         let before = self.lower[si][..pos].trim_end();
         // "X, a wholly owned subsidiary of Y, has passed…": Y is named as X's parent.
+        // The parent may be described first: "a subsidiary of DNA-vaccine developer Y",
+        // "a unit of Shanghai-listed Y".
+        let described = |gap: &str| {
+            let words: Vec<&str> = gap.split_whitespace().collect();
+            words.len() <= 4
+                && !gap.contains([',', ';', '(', ')'])
+                && words.last().is_some_and(|w| {
+                    self.rules.orgs.naming_nouns.contains(*w)
+                        || ["-listed", "-based", "-headquartered"]
+                            .iter()
+                            .any(|s| w.ends_with(s))
+                })
+        };
         if self.hits[si].of(Lex::ParentPhrase).iter().any(|h| {
-            h.end <= pos
-                && slice(&self.lower[si], h.end, pos)
+            h.end <= pos && {
+                let gap = slice(&self.lower[si], h.end, pos)
                     .trim()
                     .trim_start_matches("the")
-                    .trim()
-                    .len()
-                    <= 2
+                    .trim();
+                gap.len() <= 2 || described(gap)
+            }
         }) {
             return true;
         }
