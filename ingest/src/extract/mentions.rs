@@ -121,6 +121,27 @@ static CAMEL: LazyLock<Regex> = LazyLock::new(|| static_regex(r"^[A-Z][a-z]+[A-Z
 static CODE: LazyLock<Regex> = LazyLock::new(|| static_regex(r"^[A-Z]{1,5}-?\d+[A-Z]?$"));
 
 const CONNECTORS: &[&str] = &["of", "and", "&", "for", "de", "du", "the"];
+/// Legal forms: written after a name, they name the same company.
+const LEGAL_FORMS: &[&str] = &[
+    "Inc",
+    "Co",
+    "Ltd",
+    "Corp",
+    "Corporation",
+    "LLC",
+    "GmbH",
+    "AG",
+    "Limited",
+    "plc",
+    "PLC",
+    "SA",
+    "S.A",
+    "Company",
+    "KK",
+    "NV",
+    "BV",
+    "SE",
+];
 
 /// Kinds that "it", "the company" and "the firm" can refer to.
 /// "the Incheon-based biosimilar maker": "the", up to four modifiers (lower case, or a
@@ -811,6 +832,20 @@ impl<'a> Analysis<'a> {
                     i += 1;
                     continue;
                 }
+                // "Shanghai Fosun Pharmaceutical Industrial Development Co., Ltd.": words
+                // right after a known name extend it (`extend_gazetteer_names`); they are no
+                // name of their own.
+                if self.org_mentions[si].iter().any(|m| {
+                    !m.anaphor
+                        && self.orgs[m.org].gaz.is_some()
+                        && m.end + 1 == toks[i].start
+                        && text[m.end..toks[i].start] == *" "
+                }) {
+                    while i < toks.len() && is_cap(toks[i].text) {
+                        i += 1;
+                    }
+                    continue;
+                }
                 let t = toks[i];
                 if ABBREVIATION.is_match(t.text)
                     && text[..t.start].ends_with('(')
@@ -1104,6 +1139,17 @@ impl<'a> Analysis<'a> {
                 }
             };
             for (at, end, org) in found {
+                // A longer name found here holds a known one inside it: "Fosun Pharma
+                // Industrial", the name defined for a unit, holds "Fosun Pharma".
+                let inside =
+                    |m: &OrgMention| at <= m.start && m.end <= end && m.end - m.start < end - at;
+                if self.org_mentions[si]
+                    .iter()
+                    .filter(|m| at < m.end && m.start < end)
+                    .all(|m| !m.anaphor && inside(m) && self.orgs[m.org].gaz.is_some())
+                {
+                    self.org_mentions[si].retain(|m| !(at < m.end && m.start < end));
+                }
                 if !self.covered_by_org(si, at, end) {
                     // An organization's name outranks a place inside it.
                     self.place_mentions[si].retain(|p| !(at < p.end && p.start < end));
@@ -1149,11 +1195,47 @@ impl<'a> Analysis<'a> {
                     pos = t.end;
                 }
                 let Some(last) = last else { continue };
-                // "Celltrion Inc." is Celltrion: the extra words must say something new.
-                let distinctive = words.iter().any(|w| {
+                // "Celltrion Inc." is Celltrion: the extra words must say something new. Head
+                // words alone ("Chia Tai Tianqing Pharmaceutical Group") may be the known
+                // company's full name; they name a unit only where the text says so ("its
+                // subsidiary Aprogen Biologics", "Teva Pharmaceuticals International, a unit
+                // of …").
+                let new_word = words.iter().any(|w| {
                     let w = w.trim_end_matches(['.', ',']);
                     !self.rules.orgs.head_words.contains_key(w) && !CONNECTORS.contains(&w)
                 });
+                let unit_cue = || {
+                    let lower = &self.lower[si];
+                    let before = slice(lower, m.start.saturating_sub(14), m.start);
+                    let after = slice(lower, last.end, last.end + 40);
+                    ["subsidiary ", "unit ", "affiliate ", "arm "]
+                        .iter()
+                        .any(|c| before.ends_with(c))
+                        || [
+                            ", a unit of",
+                            ", a subsidiary of",
+                            ", a wholly owned subsidiary",
+                            ", a wholly-owned subsidiary",
+                            ", an affiliate of",
+                            ", the subsidiary",
+                        ]
+                        .iter()
+                        .any(|c| {
+                            after
+                                .trim_start_matches(|ch: char| ch != ',')
+                                .starts_with(c)
+                        })
+                };
+                let distinctive = new_word
+                    || words.iter().any(|w| {
+                        let w = w.trim_end_matches(['.', ',']);
+                        !LEGAL_FORMS.contains(&w) && !CONNECTORS.contains(&w)
+                    }) && unit_cue()
+                        // "its subsidiary Chia Tai Tianqing Pharmaceutical Group": a known
+                        // subsidiary under its full name is itself.
+                        && self.orgs[m.org]
+                            .gaz
+                            .is_none_or(|gi| self.gaz.orgs[gi].parent.is_none());
                 if !distinctive {
                     continue;
                 }
@@ -1205,6 +1287,16 @@ impl<'a> Analysis<'a> {
                 };
                 self.add_surface(org, &surface);
                 self.org_mentions[si].retain(|x| !(x.start == m.start && x.end == m.end));
+                // `… Co., Ltd. ("Fosun Pharma Industrial")`: the short name it defines.
+                static DEFINED: LazyLock<Regex> = LazyLock::new(|| {
+                    static_regex(r#"^,?\s*\(\s*["“]([A-Z][^"”()]{1,60})["”]\s*\)"#)
+                });
+                if let Some(c) = DEFINED.captures(&text[end..])
+                    && let Some(short) = c.get(1)
+                    && short.as_str().split_whitespace().count() <= 5
+                {
+                    self.add_surface(org, short.as_str());
+                }
             }
         }
     }
