@@ -429,6 +429,7 @@ pub fn extract_agreements(a: &Analysis<'_>) -> Vec<AgreementDraft> {
         from_licence_grants(a, si, money, &mut here);
         from_agreed_with(a, si, money, &mut here);
         from_selection(a, si, money, &mut here);
+        from_joint_founding(a, si, money, &mut here);
         for mut d in here {
             // "signed an agreement with the zone's administrative committee to build a plant":
             // a company's pact with a local government about a site is an investment.
@@ -590,6 +591,65 @@ fn from_agreed_with(
             _ => continue,
         }
         push_new(here, verb_draft(a, si, money, parties, type_of(tail), at));
+    }
+}
+
+/// "In 2016 it set up ImmuneOncia Therapeutics with Sorrento Therapeutics": a company
+/// founded by two is their joint venture.
+fn from_joint_founding(
+    a: &Analysis<'_>,
+    si: usize,
+    money: &[MoneyMention],
+    here: &mut Vec<AgreementDraft>,
+) {
+    static FOUNDED: LazyLock<Regex> = LazyLock::new(|| {
+        static_regex(
+            r"(?-u:\b)(?:set up|sets up|established|establishes|formed|forms|founded|co-founded|created|launched)\s+",
+        )
+    });
+    let lower = &a.lower[si];
+    if !lower.contains(" with ") {
+        return;
+    }
+    let ms = a.orgs_in(si);
+    for v in FOUNDED.find_iter(lower) {
+        let Some(venture) = ms.iter().find(|m| m.start == v.end() && !m.anaphor) else {
+            continue;
+        };
+        let after = slice(lower, venture.end, venture.end + 40);
+        let Some(w) = after.find(" with ") else {
+            continue;
+        };
+        // Only a short gap: "ImmuneOncia Therapeutics with", "X, a Seoul company, with".
+        if after[..w].contains(['.', ';']) {
+            continue;
+        }
+        let at = venture.end + w + " with ".len();
+        let Some(partner) = ms
+            .iter()
+            .find(|m| m.start >= at && m.start <= at + 4 && eligible(a, si, m))
+        else {
+            continue;
+        };
+        if hedged(a, si, v.start()) {
+            continue;
+        }
+        let mut parties = subject_before(a, si, v.start());
+        if parties.is_empty() || parties.contains(&partner.org) || parties.contains(&venture.org) {
+            continue;
+        }
+        parties.push(partner.org);
+        push_new(
+            here,
+            verb_draft(
+                a,
+                si,
+                money,
+                parties,
+                AgreementType::JointVenture,
+                v.start(),
+            ),
+        );
     }
 }
 
@@ -1120,7 +1180,35 @@ fn from_deal_verbs(
                     .find(|m| m.start >= at && m.start <= at + 12)
                     .filter(|m| !a.org(m.org).is_authority())
             });
-            if passive || licensee.is_none() {
+            // "a platform that had been licensed to Yuhan by Genexine": licensee and
+            // licensor of a passive licence out (a regulator "by" licenses no one).
+            if passive {
+                let tail = slice(lower, v.end, next_clause);
+                let licensor = tail.find(" by ").and_then(|i| {
+                    let at = v.end + i + 4;
+                    a.orgs_in(si)
+                        .iter()
+                        .find(|m| m.start >= at && m.start <= at + 12 && eligible(a, si, m))
+                        .filter(|m| !a.org(m.org).is_authority())
+                });
+                if let (Some(to), Some(by)) = (licensee, licensor)
+                    && to.org != by.org
+                {
+                    push_new(
+                        here,
+                        verb_draft(
+                            a,
+                            si,
+                            money,
+                            vec![by.org, to.org],
+                            AgreementType::Licensing,
+                            v.start,
+                        ),
+                    );
+                }
+                continue;
+            }
+            if licensee.is_none() {
                 continue;
             }
         }
@@ -1233,6 +1321,20 @@ fn from_deal_nouns(
         let buyer: Vec<usize> = match possessor {
             Some(m) => vec![m.org],
             None if before.trim_end().ends_with(" its") || before.trim_end().ends_with(" the") => {
+                subject_before(a, si, n.start)
+            }
+            // "it took a stake in …", "X made an investment in …": the subject's own deal.
+            None if [
+                " took a",
+                " takes a",
+                " take a",
+                " made an",
+                " made a",
+                " makes an",
+            ]
+            .iter()
+            .any(|w| before.trim_end().ends_with(w)) =>
+            {
                 subject_before(a, si, n.start)
             }
             None => Vec::new(),

@@ -888,9 +888,10 @@ impl<'a> Analysis<'a> {
                         && toks[j - 1].text.chars().all(|c| c.is_ascii_uppercase());
                     // "YZY Biopharma for M701": a code with digits after a connector is a
                     // product, not the rest of the name.
-                    // "Arcus Biosciences for North America": a company's head word ends
-                    // its name before "for" ("Institute for Basic Science" goes on).
-                    let head_before_for = toks[j].text == "for"
+                    // "Arcus Biosciences for North America", "Sorrento Therapeutics of San
+                    // Diego": a company's head word ends its name before "for" or "of"
+                    // ("Institute for Basic Science", "University of Seoul" go on).
+                    let head_before_for = ["for", "of"].contains(&toks[j].text)
                         && self.rules.orgs.head_words.contains_key(toks[j - 1].text)
                         && !self.rules.orgs.of_heads.contains(toks[j - 1].text);
                     if CONNECTORS.contains(&toks[j].text)
@@ -1225,6 +1226,15 @@ impl<'a> Analysis<'a> {
                                 .trim_start_matches(|ch: char| ch != ',')
                                 .starts_with(c)
                         })
+                        // "Janssen Biotech, a Johnson & Johnson company".
+                        || {
+                            let ap = after.trim_start_matches(|ch: char| ch != ',');
+                            (ap.starts_with(", a ") || ap.starts_with(", an "))
+                                && ap[2..]
+                                    .split(',')
+                                    .next()
+                                    .is_some_and(|d| d.trim_end().ends_with(" company"))
+                        }
                 };
                 let distinctive = new_word
                     || words.iter().any(|w| {
@@ -2389,6 +2399,36 @@ impl<'a> Analysis<'a> {
                         "holds",
                         "won",
                         "passed",
+                        "took",
+                        "takes",
+                        "set",
+                        "sets",
+                        "bought",
+                        "sold",
+                        "licensed",
+                        "made",
+                        "paid",
+                        "joined",
+                        "transferred",
+                        "handed",
+                        "granted",
+                        "supplies",
+                        "supplied",
+                        "produces",
+                        "produced",
+                        "manufactures",
+                        "manufactured",
+                        "closed",
+                        "finalized",
+                        "finalised",
+                        "chose",
+                        "picked",
+                        "selected",
+                        "said",
+                        "says",
+                        "announced",
+                        "expects",
+                        "added",
                     ]
                     .contains(&next.as_str())
                         || self.rules.orgs.actor_verbs.contains(&next)
@@ -2406,7 +2446,13 @@ impl<'a> Analysis<'a> {
                     }
                 }
                 let kinds = self.rules.orgs.anaphor_kinds.get(&phrase);
-                let target = self.referent(&named, at, kinds.map(Vec::as_slice), &salience, si);
+                // Earlier references of this sentence count as its names ("it took a stake
+                // in Y, and in 2016 it set up …": the second "it" is the first one's).
+                let mut candidates: Vec<OrgMention> =
+                    named.iter().chain(added.iter()).copied().collect();
+                candidates.sort_by_key(|m| m.start);
+                let target =
+                    self.referent(&candidates, at, kinds.map(Vec::as_slice), &salience, si);
                 if let Some(org) = target {
                     added.push(OrgMention {
                         start: at,
@@ -2571,7 +2617,31 @@ impl<'a> Analysis<'a> {
         // The sentence's subject before any name governed by a preposition ("X signed with
         // Y, and it agreed to …": "it" is X).
         let governed = |m: &OrgMention| {
-            let b = self.lower[at_sentence][..m.start].trim_end();
+            // Past a description: "a stake in Daejeon-based genetic-analysis company Y".
+            let mut b = self.lower[at_sentence][..m.start].trim_end();
+            for _ in 0..4 {
+                match b.rsplit_once(' ') {
+                    Some((rest, w))
+                        if !w.is_empty()
+                            && w.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                            && ![
+                                "with", "for", "from", "of", "by", "to", "between", "and", "at",
+                                "in",
+                            ]
+                            .contains(&w) =>
+                    {
+                        b = rest.trim_end();
+                    }
+                    _ => break,
+                }
+            }
+            let b = if b.len() < self.lower[at_sentence][..m.start].trim_end().len()
+                && self.lower[at_sentence][b.len()..m.start].contains([',', ';'])
+            {
+                self.lower[at_sentence][..m.start].trim_end()
+            } else {
+                b
+            };
             [
                 "with", "for", "from", "of", "by", "to", "between", "and", "at", "in",
             ]
