@@ -163,9 +163,10 @@ fn from_licence_phrases(
             continue;
         };
         // The trigger nearest the licence phrase: before it, else just after (passive).
+        // A word both names and grants the licence ("was prequalified by WHO").
         let trigger = triggers
             .iter()
-            .filter(|(_, e)| *e <= hs)
+            .filter(|(s, e)| *e <= hs || (*s, *e) == (hs, he))
             .max_by_key(|(s, _)| *s)
             .or_else(|| triggers.iter().find(|(s, _)| *s >= he && *s <= he + 60))
             .copied();

@@ -743,7 +743,15 @@ impl<'a> Analysis<'a> {
                 .iter()
                 .find(|w| after.starts_with(**w))
                 .map(|w| after_start + w.len());
-            b.is_some_and(|b| known_ends_at(b.len())) || a_next.is_some_and(known_starts_at)
+            // "Yuflyma, Celltrion's biosimilar": a possessive after the comma describes.
+            let possessive_next = a_next.is_some_and(|at| {
+                self.org_mentions[si].iter().any(|m| {
+                    m.start == at
+                        && (lower[m.end..].starts_with("'s") || lower[m.end..].starts_with("’s"))
+                })
+            });
+            b.is_some_and(|b| known_ends_at(b.len()))
+                || a_next.is_some_and(known_starts_at) && !possessive_next
         };
         // ", the company said" closes a clause with its source; it describes nothing.
         static REPORTING: LazyLock<Regex> = LazyLock::new(|| {
@@ -1434,6 +1442,51 @@ impl<'a> Analysis<'a> {
                     PlaceKind::Province | PlaceKind::MetropolitanCity | PlaceKind::City
                 ) || !text[p.start..p.end].starts_with(|c: char| c.is_ascii_uppercase())
                 {
+                    continue;
+                }
+                // "the Shandong Food and Drug Administration": a foreign regulator's generic
+                // name after a Chinese or Korean province or city is that place's own body.
+                let place = &self.gaz.places[p.place];
+                let base = &self.orgs[m.org];
+                if matches!(
+                    base.kind,
+                    Some(OrganizationKind::Regulator | OrganizationKind::Government)
+                ) && base.country.is_some_and(|c| c != place.country)
+                    && matches!(place.country, Country::CN | Country::KR)
+                {
+                    let surface = text[p.start..m.end].to_string();
+                    let name = display_name(&surface);
+                    let key = name_key(&name);
+                    let region = place.region.clone().or_else(|| Some(place.name.clone()));
+                    let city = place.city.clone();
+                    let (country, kind) = (place.country, base.kind);
+                    let org = match by_key.get(&key) {
+                        Some(o) => *o,
+                        None => {
+                            self.orgs.push(DocOrg {
+                                name,
+                                surfaces: Vec::new(),
+                                gaz: None,
+                                kind,
+                                kind_explicit: true,
+                                country: Some(country),
+                                region,
+                                city,
+                                parent: None,
+                            });
+                            let o = self.orgs.len() - 1;
+                            by_key.insert(key, o);
+                            o
+                        }
+                    };
+                    self.add_surface(org, &surface);
+                    self.org_mentions[si][mi] = OrgMention {
+                        start: p.start,
+                        end: m.end,
+                        org,
+                        anaphor: false,
+                    };
+                    self.place_mentions[si].retain(|x| x.start != p.start);
                     continue;
                 }
                 let mut end = m.end;
@@ -2564,10 +2617,15 @@ impl<'a> Analysis<'a> {
                 ]
                 .iter()
                 .any(|w| ends_with_word(b, w));
-                let weight = if governed { 1 } else { 2 };
+                // "Celltrion's biosimilar" names an owner, not the one the text is about.
+                let possessive =
+                    lower[m.end..].starts_with("'s") || lower[m.end..].starts_with("’s");
+                let weight = if governed || possessive { 1 } else { 2 };
                 *salience.in_doc.entry(m.org).or_default() += weight;
                 *salience.in_para.entry(m.org).or_default() += weight;
-                salience.last_seen.insert(m.org, si);
+                if !possessive || !salience.last_seen.contains_key(&m.org) {
+                    salience.last_seen.insert(m.org, si);
+                }
             }
             for org in referred {
                 *salience.in_doc.entry(org).or_default() += 2;
