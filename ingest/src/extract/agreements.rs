@@ -212,11 +212,16 @@ fn subject_before(a: &Analysis<'_>, si: usize, pos: usize) -> Vec<usize> {
 fn counterparts(a: &Analysis<'_>, si: usize, from: usize, to: usize) -> Vec<usize> {
     let lower = &a.lower[si];
     let window = slice(lower, from, to);
-    let Some(at) = [" with ", " between "]
-        .iter()
-        .filter_map(|w| window.find(w).map(|i| from + i + w.len()))
-        .min()
-    else {
+    // "won an order worth $362 million from Vir": an order comes from its client.
+    let order = window.contains("order") && !window.contains("in order to");
+    let Some(at) = [
+        " with ",
+        " between ",
+        if order { " from " } else { " with " },
+    ]
+    .iter()
+    .filter_map(|w| window.find(w).map(|i| from + i + w.len()))
+    .min() else {
         return Vec::new();
     };
     if let Some(g) = a.groups[si]
@@ -668,10 +673,56 @@ fn from_selection(
         )
     });
     let lower = &a.lower[si];
+    let ms = a.orgs_in(si);
+    // Active: "AstraZeneca tapped SK bioscience to contract-manufacture its vaccine".
+    static CHOSE: LazyLock<Regex> = LazyLock::new(|| {
+        static_regex(
+            r"(?-u:\b)(?:tapped|taps|picked|picks|selected|selects|chose|chooses|hired|hires|appointed|appoints|enlisted|enlists|engaged|engages|commissioned|commissions)\s+",
+        )
+    });
+    for v in CHOSE.find_iter(lower) {
+        let Some(chosen) = ms
+            .iter()
+            .find(|o| o.start >= v.end() && o.start <= v.end() + 4 && eligible(a, si, o))
+        else {
+            continue;
+        };
+        let role = slice(lower, chosen.end, chosen.end + 50).trim_start();
+        let manufacturing = (role.starts_with("to ") || role.starts_with("as "))
+            && [
+                "manufactur",
+                "produc",
+                "supply",
+                "cmo",
+                "cdmo",
+                "contract",
+                "make ",
+            ]
+            .iter()
+            .any(|w| role.contains(w));
+        if !manufacturing || hedged(a, si, v.start()) {
+            continue;
+        }
+        let mut parties = subject_before(a, si, v.start());
+        if parties.is_empty() || parties.contains(&chosen.org) {
+            continue;
+        }
+        parties.push(chosen.org);
+        push_new(
+            here,
+            verb_draft(
+                a,
+                si,
+                money,
+                parties,
+                AgreementType::ManufacturingContract,
+                v.start(),
+            ),
+        );
+    }
     if !lower.contains(" by ") {
         return;
     }
-    let ms = a.orgs_in(si);
     for m in SELECTED.find_iter(lower) {
         let Some(chooser) = ms
             .iter()
@@ -1025,7 +1076,17 @@ fn from_agreement_nouns(
             agreement_type,
             scope: scope_after(text, lower, ge, seg_end),
             date,
-            value_usd: value_in(money, seg_start, seg_end),
+            // The amount of this deal's own clause: "… order worth $362 million from Vir,
+            // and a month later it clinched a deal valued at $231 million with GSK".
+            value_usd: {
+                let own = slice(lower, seg_start, gs);
+                let clause = [", and ", "; "]
+                    .iter()
+                    .filter_map(|w| own.rfind(w).map(|i| seg_start + i))
+                    .max()
+                    .unwrap_or(seg_start);
+                value_in(money, clause, seg_end)
+            },
             date_stated,
             sentence: si,
             noun_at: Some(gs),

@@ -80,6 +80,9 @@ enum Rule {
     ThatMonth,
     /// "a day later", "the next day": the day after the date the text last named.
     DayLater,
+    /// "a month later", "two months later", "a year later": counted from the date the text
+    /// last named.
+    Later,
     /// last year / 지난해 / 去年.
     LastYear,
     /// this year / 올해 / 今年.
@@ -112,8 +115,6 @@ static SPECS: LazyLock<Vec<(String, Rule)>> = LazyLock::new(|| {
                 (r"(?i)(?-u:\b)(?:later\s+|earlier\s+)?(?:that|the\s+same)\s+year(?-u:\b)".into(), Rule::ThatYear),
         (r"(?i)(?-u:\b)(?:a|one)\s+day\s+later(?-u:\b)|(?-u:\b)the\s+(?:next|following)\s+day(?-u:\b)".into(), Rule::DayLater),
         (format!(r"(?i)(?-u:\b)(last|this|past)\s+{m}(?-u:\b)"), Rule::RelMonth),
-        // After every month form, so that the month it refers to is found first.
-        (r"(?i)(?-u:\b)(?:later\s+|earlier\s+)?(?:that|the\s+same)\s+month(?-u:\b)".into(), Rule::ThatMonth),
         (r"(\d{4})\s*년\s*(\d{1,2})\s*월".into(), Rule::YearMonth),
         (r"(\d{4})\s*年\s*(\d{1,2})\s*月".into(), Rule::YearMonth),
         (r"(?:지난해|작년|지난 해)\s*(\d{1,2})\s*월".into(), Rule::LastYearMonth),
@@ -136,6 +137,9 @@ static SPECS: LazyLock<Vec<(String, Rule)>> = LazyLock::new(|| {
         (format!(r"(?i)(?-u:\b)in\s+(?:early\s+|late\s+|mid-?\s*)?{m}(?-u:\b)"), Rule::InMonth),
         (r"(?i)(?-u:\b)(?:in|since|during|of|from|early|late|mid-?|end\s+of|year)\s+((?:19|20)\d{2})(?-u:\b)".into(), Rule::Year),
         (r"((?:19|20)\d{2})\s*(?:년|年)".into(), Rule::Year),
+        // Last, so that the date they count from is found first.
+        (r"(?i)(?-u:\b)(?:later\s+|earlier\s+)?(?:that|the\s+same)\s+month(?-u:\b)".into(), Rule::ThatMonth),
+        (r"(?i)(?-u:\b)(a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2})\s+(months?|years?)\s+later(?-u:\b)".into(), Rule::Later),
     ];
     specs
 });
@@ -306,6 +310,37 @@ fn resolve(
                 c.first_day() + Duration::days(1),
             )))
         }
+        Rule::Later => {
+            let c = context?;
+            let n: i32 = match caps.get(1)?.as_str().to_ascii_lowercase().as_str() {
+                "a" | "one" => 1,
+                "two" => 2,
+                "three" => 3,
+                "four" => 4,
+                "five" => 5,
+                "six" => 6,
+                "seven" => 7,
+                "eight" => 8,
+                "nine" => 9,
+                "ten" => 10,
+                "eleven" => 11,
+                d => d.parse().ok()?,
+            };
+            if caps
+                .get(2)?
+                .as_str()
+                .to_ascii_lowercase()
+                .starts_with("year")
+            {
+                return rel(PartialDate::year(c.get_year() + n).ok());
+            }
+            let m0 = c.get_month()? as i32 - 1 + n;
+            rel(PartialDate::month(
+                c.get_year() + m0.div_euclid(12),
+                (m0.rem_euclid(12) + 1) as u32,
+            )
+            .ok())
+        }
         Rule::LastYear => rel(PartialDate::year(published?.get_year() - 1).ok()),
         Rule::ThisYear => rel(PartialDate::year(published?.get_year()).ok()),
         Rule::LastMonth => {
@@ -434,7 +469,9 @@ pub fn find_dates_after(
             // "last December, … that month": a relative month is context for "that month".
             let context = found
                 .iter()
-                .filter(|f| f.end <= start && (!f.relative || matches!(rule, Rule::ThatMonth)))
+                .filter(|f| {
+                    f.end <= start && (!f.relative || matches!(rule, Rule::ThatMonth | Rule::Later))
+                })
                 .max_by_key(|f| f.end)
                 .map(|f| f.date)
                 .or(context);
@@ -452,6 +489,7 @@ pub fn find_dates_after(
                         | Rule::MonthDayRelYear
                         | Rule::ThatYear
                         | Rule::ThatMonth
+                        | Rule::Later
                         | Rule::DayLater
                 ) =>
                 {
@@ -651,6 +689,17 @@ mod tests {
             Some("2020-12")
         );
         assert_eq!(got("the same licence that month", y2022), None);
+        let apr = "2020-04".parse().ok();
+        assert_eq!(
+            got("and a month later it clinched", apr).as_deref(),
+            Some("2020-05")
+        );
+        let nov = "2019-11".parse().ok();
+        assert_eq!(
+            got("two months later it signed", nov).as_deref(),
+            Some("2020-01")
+        );
+        assert_eq!(got("a year later it signed", nov).as_deref(), Some("2020"));
     }
 
     #[test]

@@ -2482,6 +2482,16 @@ impl<'a> Analysis<'a> {
                         "announced",
                         "expects",
                         "added",
+                        "tapped",
+                        "hired",
+                        "appointed",
+                        "enlisted",
+                        "engaged",
+                        "commissioned",
+                        "clinched",
+                        "inked",
+                        "sealed",
+                        "struck",
                     ]
                     .contains(&next.as_str())
                         || self.rules.orgs.actor_verbs.contains(&next)
