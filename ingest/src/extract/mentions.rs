@@ -2726,18 +2726,45 @@ impl<'a> Analysis<'a> {
         }
         // "ENCell won a licence. The firm makes …": a reference opening a sentence is the
         // subject of the sentence just before it, in the same paragraph.
-        let opening = self.lower[at_sentence]
-            .get(..at)
-            .is_some_and(|p| p.trim().is_empty());
+        // An opening adverbial does not count: "On July 21, it tapped …".
+        let opening = self.lower[at_sentence].get(..at).is_some_and(|p| {
+            let p = p.trim();
+            p.is_empty()
+                || (p.ends_with(',')
+                    && p.len() <= 40
+                    && !p[..p.len() - 1].contains([',', ';'])
+                    && !self.org_mentions[at_sentence]
+                        .iter()
+                        .any(|m| !m.anaphor && m.start < at))
+        });
+        // Its subject is the first name no preposition governs ("Under an agreement signed
+        // with Bayer last December, WuXi Biologics took over …" is about WuXi Biologics).
         if opening
             && at_sentence > 0
             && self.sentences[at_sentence - 1].para == self.sentences[at_sentence].para
-            && let Some(m) = self.org_mentions[at_sentence - 1].first()
-            && m.start <= 40
-            && allowed(m.org)
-            && !self.lower[at_sentence - 1][..m.start].contains(',')
         {
-            return Some(m.org);
+            let prev = &self.lower[at_sentence - 1];
+            let mut ms: Vec<&OrgMention> = self.org_mentions[at_sentence - 1]
+                .iter()
+                .filter(|m| !m.anaphor)
+                .collect();
+            ms.sort_by_key(|m| m.start);
+            let subject = ms.into_iter().find(|m| {
+                let b = prev[..m.start].trim_end();
+                ![
+                    "with", "for", "from", "of", "by", "to", "between", "at", "in", "under", "and",
+                ]
+                .iter()
+                .any(|w| ends_with_word(b, w))
+                    && !(prev[m.end..].starts_with("'s") || prev[m.end..].starts_with("’s"))
+            });
+            if let Some(m) = subject
+                && m.start <= 90
+                && allowed(m.org)
+                && prev[..m.start].matches(',').count() <= 1
+            {
+                return Some(m.org);
+            }
         }
         salience
             .in_doc
