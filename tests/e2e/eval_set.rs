@@ -6,32 +6,32 @@ use cdmo_ingest::eval::{FactType, Scores, TARGETS, Targets, evaluate_dir, report
 
 use crate::helpers::seeds_dir;
 
-/// Measured on `seeds/eval/dev` (64 articles), a little below the scores of the commit that
+/// Measured on `seeds/eval/dev` (96 articles), a little below the scores of the commit that
 /// set them so that a harmless reshuffle passes and a real loss fails. Raise them when the
 /// extractor improves; the targets themselves are in `eval::TARGETS` and are not met yet.
 const DEV_FLOOR: Targets = Targets {
     f1: [
-        (FactType::Licences, 0.80),
-        (FactType::Agreements, 0.86),
+        (FactType::Licences, 0.76),
+        (FactType::Agreements, 0.76),
         (FactType::Organizations, 0.92),
-        (FactType::Facilities, 0.68),
-        (FactType::Policies, 0.76),
+        (FactType::Facilities, 0.64),
+        (FactType::Policies, 0.74),
     ],
-    dates: 0.86,
-    capacities: 0.74,
+    dates: 0.87,
+    capacities: 0.76,
 };
 
 /// Measured on `seeds/eval/fresh` (28 articles written while the rules were developed in two
 /// batches and scored, never tuned on: only their tables were looked at).
 const FRESH_FLOOR: Targets = Targets {
     f1: [
-        (FactType::Licences, 0.46),
-        (FactType::Agreements, 0.47),
-        (FactType::Organizations, 0.85),
-        (FactType::Facilities, 0.47),
-        (FactType::Policies, 0.64),
+        (FactType::Licences, 0.51),
+        (FactType::Agreements, 0.48),
+        (FactType::Organizations, 0.87),
+        (FactType::Facilities, 0.56),
+        (FactType::Policies, 0.66),
     ],
-    dates: 0.87,
+    dates: 0.88,
     capacities: 0.50,
 };
 
@@ -71,7 +71,7 @@ fn check(part: &str, floor: &Targets, expected_documents: u32) {
 
 #[test]
 fn development_set_scores_hold_their_floor() {
-    check("dev", &DEV_FLOOR, 64);
+    check("dev", &DEV_FLOOR, 96);
 }
 
 #[test]

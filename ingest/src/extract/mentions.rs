@@ -2751,12 +2751,13 @@ impl<'a> Analysis<'a> {
             ms.sort_by_key(|m| m.start);
             let subject = ms.into_iter().find(|m| {
                 let b = prev[..m.start].trim_end();
-                ![
+                let governed = [
                     "with", "for", "from", "of", "by", "to", "between", "at", "in", "under", "and",
                 ]
                 .iter()
-                .any(|w| ends_with_word(b, w))
-                    && !(prev[m.end..].starts_with("'s") || prev[m.end..].starts_with("’s"))
+                .any(|w| ends_with_word(b, w));
+                let possessive = prev[m.end..].starts_with("'s") || prev[m.end..].starts_with("’s");
+                !governed && !possessive
             });
             if let Some(m) = subject
                 && m.start <= 90
