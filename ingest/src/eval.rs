@@ -5,8 +5,8 @@
 //! canonical name; licence = (holder, licence type); agreement = same set of parties (for an
 //! acquisition, with or without the acquired company, which extraction-record.md lets a
 //! record list or leave out); facility = same operator and, where both give them, the same
-//! name (compared without generic site words: "Dunhua plant" = "Dunhua site") or city;
-//! policy = a shared agency.
+//! name (compared without generic site words: "Dunhua plant" = "Dunhua site") or city
+//! (nothing contradicts a pairing when they share neither); policy = a shared agency.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -444,12 +444,14 @@ pub fn score_document(file: &str, gold: &GoldRecord, pred: &ExtractionRecord, s:
             if names.gold(&a.operator) != names.predicted(&b.operator) {
                 return false;
             }
+            // Where both give a name or a city, one of them must agree; where they share
+            // neither (a named site against an unnamed one in a city the other leaves out),
+            // nothing contradicts the pairing.
             match (&a.name, &b.name, &a.city, &b.city) {
                 (Some(x), Some(y), _, _) if site_key(x) == site_key(y) => true,
                 (_, _, Some(x), Some(y)) => name_key(x) == name_key(y),
-                (None, _, None, _) => true,
-                (Some(_), _, None, _) => b.name.is_none() && b.city.is_none(),
-                _ => false,
+                (Some(_), Some(_), _, _) => false,
+                _ => true,
             }
         },
         &[&same_capacity, &|a, b| same_name(&a.name, &b.name)],
@@ -821,6 +823,50 @@ mod tests {
         score_document("a.txt", &g, &pred, &mut s);
         assert_eq!(s.counts(FactType::Facilities).true_positives, 1);
         assert_eq!((s.capacities_right, s.capacities_checked), (1, 1));
+    }
+
+    #[test]
+    fn sites_pair_unless_a_name_or_city_both_give_disagrees() {
+        let site = |name: Option<&str>, city: Option<&str>| cdmo_store::record::FacilityRecord {
+            name: name.map(str::to_string),
+            operator: "Samsung Biologics".into(),
+            country: None,
+            region: None,
+            city: city.map(str::to_string),
+            modalities: vec![],
+            capacity_liters: None,
+            status: None,
+            evidence: "e".into(),
+            confidence: 1.0,
+        };
+        let pairs = |gold_site, predicted| {
+            let mut g = gold(GOLD);
+            g.record.facilities = vec![gold_site];
+            let mut pred = g.record.clone();
+            pred.facilities = vec![predicted];
+            let mut s = Scores::default();
+            score_document("a.txt", &g, &pred, &mut s);
+            s.counts(FactType::Facilities).true_positives
+        };
+        assert_eq!(
+            pairs(site(None, Some("Incheon")), site(Some("Plant 3"), None)),
+            1
+        );
+        assert_eq!(
+            pairs(
+                site(Some("Dunhua plant"), None),
+                site(Some("Dunhua site"), None)
+            ),
+            1
+        );
+        assert_eq!(
+            pairs(site(Some("Plant 1"), None), site(Some("Plant 2"), None)),
+            0
+        );
+        assert_eq!(
+            pairs(site(None, Some("Incheon")), site(None, Some("Osong"))),
+            0
+        );
     }
 
     #[test]

@@ -1259,7 +1259,19 @@ impl<'a> Analysis<'a> {
                 }
                 let mut end = last.end;
                 let legal = LEGAL_TAIL.find(&text[end..]).map(|x| x.end());
-                let headed = self.head_kind(&words).is_some()
+                // "Boehringer Ingelheim Biopharmaceuticals China": a head word and the
+                // country the unit serves.
+                let country_unit = words.len() >= 2
+                    && self
+                        .rules
+                        .orgs
+                        .head_words
+                        .contains_key(words[words.len() - 2])
+                    && matches!(
+                        self.gaz.lookup(words[words.len() - 1]),
+                        Some(Entry::Place(pi)) if self.gaz.places[pi].kind == PlaceKind::Country
+                    );
+                let headed = (self.head_kind(&words).is_some() || country_unit)
                     && !self
                         .rules
                         .orgs
