@@ -894,6 +894,13 @@ impl<'a> Analysis<'a> {
                     let acronym_before_and = toks[j].text == "and"
                         && toks[j - 1].text.len() >= 2
                         && toks[j - 1].text.chars().all(|c| c.is_ascii_uppercase());
+                    // "Humedix and Boran Pharma": two names; "and" stays inside a name only
+                    // after an "of" head ("Ministry of Food and Drug Safety").
+                    let acronym_before_and = acronym_before_and
+                        || toks[j].text == "and"
+                            && !toks[i..j]
+                                .iter()
+                                .any(|t| self.rules.orgs.of_heads.contains(t.text));
                     // "YZY Biopharma for M701": a code with digits after a connector is a
                     // product, not the rest of the name.
                     // "Arcus Biosciences for North America", "Sorrento Therapeutics of San
