@@ -105,6 +105,45 @@ const NOT_SITE_PLACES: &[&str] = &[
     "Korean", "Chinese", "Japanese", "American", "European", "Asian", "Global", "Korea", "China",
     "Japan", "Europe", "Asia", "America", "New", "First", "Second", "Third", "Main", "Largest",
 ];
+/// "the 180,000-liter plant", "the new antibody plant": "the", up to three modifiers, and a
+/// site noun.
+static DESCRIBED_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(
+        r"(?-u:\b)the\s+(?:(?:[\d,.]+[- ]?(?:liter|litre|l|kl)|[a-z][a-z-]*)\s+){1,3}(?:plant|facility|factory|building)(?-u:\b)",
+    )
+});
+/// Modifiers that make a described site another one than the last named.
+const OTHER_SITE: &[&str] = &[
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "other",
+    "another",
+    "existing",
+    "old",
+    "older",
+    "previous",
+    "original",
+    "same",
+    "company's",
+    "group's",
+    "two",
+    "three",
+    "planned",
+    "proposed",
+    "which",
+    "that",
+    "this",
+    "its",
+    "their",
+    "of",
+    "in",
+    "at",
+    "and",
+];
 /// A site code: "MFG5", "DP1", "L3" (letters then a number).
 static SITE_CODE: LazyLock<Regex> =
     LazyLock::new(|| static_regex(r"(?-u:\b)[A-Z]{1,4}\d{1,2}(?-u:\b)"));
@@ -429,6 +468,21 @@ fn find_references_and_unnamed(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>
                 drafts[l].mentions.push((si, h.start, h.end));
             }
         }
+        // "The 180,000-liter plant", "the antibody plant": a described reference back.
+        if let Some(l) = last
+            && !drafts[l].mentioned_in(si)
+            && let Some(m) = DESCRIBED_REFERENCE.captures(lower).and_then(|c| c.get(0))
+            && !m
+                .as_str()
+                .split_whitespace()
+                .any(|w| OTHER_SITE.contains(&w))
+            && !a
+                .orgs_in(si)
+                .iter()
+                .any(|o| !o.anaphor && o.start < m.end() && m.start() < o.end)
+        {
+            drafts[l].mentions.push((si, m.start(), m.end()));
+        }
         let mentioned_now = drafts.iter().any(|d| d.mentioned_in(si));
         if !mentioned_now {
             let nouns: Vec<(usize, usize)> = a.hits[si]
@@ -535,13 +589,36 @@ fn find_references_and_unnamed(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>
                 previous = Some((idx, ne));
             }
         }
-        if let Some(m) = drafts
+        // The site last named, but not one that only locates another ("Plant 1 at its
+        // Songdo Bio Campus": the text goes on about Plant 1).
+        let locative = |m: &(usize, usize, usize)| {
+            let before = slice(lower, m.1.saturating_sub(12), m.1);
+            [
+                " at its ", " on its ", " of its ", " in its ", " at the ", " on the ",
+            ]
             .iter()
-            .enumerate()
-            .filter(|(_, d)| d.mentioned_in(si))
-            .max_by_key(|(_, d)| d.mentions.iter().filter(|m| m.0 == si).map(|m| m.1).max())
-        {
-            last = Some(m.0);
+            .any(|w| before.ends_with(w))
+        };
+        let latest = |only_subjects: bool| {
+            drafts
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| {
+                    d.mentions
+                        .iter()
+                        .any(|m| m.0 == si && !(only_subjects && locative(m)))
+                })
+                .max_by_key(|(_, d)| {
+                    d.mentions
+                        .iter()
+                        .filter(|m| m.0 == si && !(only_subjects && locative(m)))
+                        .map(|m| m.1)
+                        .max()
+                })
+                .map(|(i, _)| i)
+        };
+        if let Some(i) = latest(true).or_else(|| latest(false)) {
+            last = Some(i);
         }
         let _ = (lower, rules);
     }
