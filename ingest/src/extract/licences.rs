@@ -408,107 +408,127 @@ fn from_regulator_approvals(
                 .rev()
                 .find(|m| regulator(m) && m.end <= verb.start && verb.start - m.end <= 40)
         };
-        let Some(reg) = reg else {
+        let Some(first_reg) = reg else {
             continue;
         };
-        if skip.contains(&reg.org) {
-            continue;
+        // "cleared by the EMA and by Japan's PMDA": each regulator coordinated after the
+        // first grants its own licence.
+        let mut regs = vec![first_reg];
+        if passive {
+            let ms = a.orgs_in(si);
+            let mut last_end = first_reg.end;
+            while let Some(next) = ms.iter().find(|m| {
+                regulator(m) && m.start > last_end && m.start <= last_end + 24 && {
+                    let gap = slice(lower, last_end, m.start);
+                    [" and by ", ", and ", " and ", ", "]
+                        .iter()
+                        .any(|g| gap.starts_with(g))
+                }
+            }) {
+                regs.push(next);
+                last_end = next.end;
+            }
         }
-        // Where the approved site is named: after the verb, or before it in the passive.
-        let (object_start, object_end) = if passive {
-            (floor_char(lower, verb.start.saturating_sub(90)), verb.start)
-        } else {
-            (verb.end, ceil_char(lower, (verb.end + 90).min(lower.len())))
-        };
-        let has_site = hits
-            .within(Lex::FacilityNoun, object_start, object_end)
-            .next()
-            .is_some()
-            || hits
-                .within(Lex::FacilityWeakNoun, object_start, object_end)
-                .next()
-                .is_some();
-        // "approved the company as a manufacturer of Avtozma": the company's site, unnamed.
-        let as_maker = [
-            " as a manufactur",
-            " as the manufactur",
-            " as a contract manufactur",
-            " as a supplier",
-            " as a production site",
-        ]
-        .iter()
-        .any(|w| slice(lower, object_start, object_end).contains(w));
-        if !(has_site || as_maker) || !is_grant(a, si, reg.start) {
-            continue;
-        }
-        let authority = a.org(reg.org);
-        // "approved CHA Biotech's facility as an advanced biopharmaceutical manufacturer":
-        // a fixed licence type named in the object wins over the regulator's usual one.
-        let named_type = r.types.iter().enumerate().find_map(|(ti, t)| {
-            let all = (0..t.all.len()).all(|gi| {
-                hits.within(
-                    Lex::LicenceKeyword(ti as u16, gi as u16),
-                    object_start,
-                    object_end,
-                )
+        for reg in regs {
+            if skip.contains(&reg.org) {
+                continue;
+            }
+            // Where the approved site is named: after the verb, or before it in the passive.
+            let (object_start, object_end) = if passive {
+                (floor_char(lower, verb.start.saturating_sub(90)), verb.start)
+            } else {
+                (verb.end, ceil_char(lower, (verb.end + 90).min(lower.len())))
+            };
+            let has_site = hits
+                .within(Lex::FacilityNoun, object_start, object_end)
                 .next()
                 .is_some()
-            });
-            match (&t.kind, all) {
-                (LicenceKind::Fixed(lt), true) => Some(*lt),
-                _ => None,
-            }
-        });
-        let Some(license_type) = named_type
-            .as_ref()
-            .or_else(|| r.authority_types.get(&authority.name))
-            .or_else(|| {
-                authority
-                    .country
-                    .and_then(|c| r.authority_country_types.get(&c))
-            })
-            .copied()
-        else {
-            continue;
-        };
-        // The owner of the site: a named site's operator ("approved Rolvedon, and with it
-        // the Pyeongtaek Bio Plant, where Hanmi makes …"); "its plant" → the sentence's
-        // subject, or a name after.
-        let site_operator = facilities
+                || hits
+                    .within(Lex::FacilityWeakNoun, object_start, object_end)
+                    .next()
+                    .is_some();
+            // "approved the company as a manufacturer of Avtozma": the company's site, unnamed.
+            let as_maker = [
+                " as a manufactur",
+                " as the manufactur",
+                " as a contract manufactur",
+                " as a supplier",
+                " as a production site",
+            ]
             .iter()
-            .filter(|f| f.name.is_some())
-            .find(|f| {
-                f.mentions
-                    .iter()
-                    .any(|&(fs, st, _)| fs == si && st >= object_start && st <= object_end)
-            })
-            .and_then(|f| f.operator);
-        let Some(holder) = site_operator.or_else(|| {
-            a.orgs_in(si)
+            .any(|w| slice(lower, object_start, object_end).contains(w));
+            if !(has_site || as_maker) || !is_grant(a, si, reg.start) {
+                continue;
+            }
+            let authority = a.org(reg.org);
+            // "approved CHA Biotech's facility as an advanced biopharmaceutical manufacturer":
+            // a fixed licence type named in the object wins over the regulator's usual one.
+            let named_type = r.types.iter().enumerate().find_map(|(ti, t)| {
+                let all = (0..t.all.len()).all(|gi| {
+                    hits.within(
+                        Lex::LicenceKeyword(ti as u16, gi as u16),
+                        object_start,
+                        object_end,
+                    )
+                    .next()
+                    .is_some()
+                });
+                match (&t.kind, all) {
+                    (LicenceKind::Fixed(lt), true) => Some(*lt),
+                    _ => None,
+                }
+            });
+            let Some(license_type) = named_type
+                .as_ref()
+                .or_else(|| r.authority_types.get(&authority.name))
+                .or_else(|| {
+                    authority
+                        .country
+                        .and_then(|c| r.authority_country_types.get(&c))
+                })
+                .copied()
+            else {
+                continue;
+            };
+            // The owner of the site: a named site's operator ("approved Rolvedon, and with it
+            // the Pyeongtaek Bio Plant, where Hanmi makes …"); "its plant" → the sentence's
+            // subject, or a name after.
+            let site_operator = facilities
                 .iter()
-                .find(|m| !a.org(m.org).is_authority() && !a.is_affiliation(si, m.start))
-                .map(|m| m.org)
-        }) else {
-            continue;
-        };
-        for facility in facilities_covered(facilities, si, holder) {
-            for (date, date_stated) in
-                grant_dates(a, si, verb.start, 0, a.lower[si].len(), verb.end)
-            {
-                merge_into(
-                    out,
-                    LicenceDraft {
-                        holder,
-                        license_type,
-                        authority: Some(Authority::Org(reg.org)),
-                        country: authority.country,
-                        facility,
-                        date,
-                        date_stated,
-                        sentence: si,
-                        at: verb.start,
-                    },
-                );
+                .filter(|f| f.name.is_some())
+                .find(|f| {
+                    f.mentions
+                        .iter()
+                        .any(|&(fs, st, _)| fs == si && st >= object_start && st <= object_end)
+                })
+                .and_then(|f| f.operator);
+            let Some(holder) = site_operator.or_else(|| {
+                a.orgs_in(si)
+                    .iter()
+                    .find(|m| !a.org(m.org).is_authority() && !a.is_affiliation(si, m.start))
+                    .map(|m| m.org)
+            }) else {
+                continue;
+            };
+            for facility in facilities_covered(facilities, si, holder) {
+                for (date, date_stated) in
+                    grant_dates(a, si, verb.start, 0, a.lower[si].len(), verb.end)
+                {
+                    merge_into(
+                        out,
+                        LicenceDraft {
+                            holder,
+                            license_type,
+                            authority: Some(Authority::Org(reg.org)),
+                            country: authority.country,
+                            facility,
+                            date,
+                            date_stated,
+                            sentence: si,
+                            at: verb.start,
+                        },
+                    );
+                }
             }
         }
     }
