@@ -896,11 +896,26 @@ impl<'a> Analysis<'a> {
                         && toks[j - 1].text.chars().all(|c| c.is_ascii_uppercase());
                     // "Humedix and Boran Pharma": two names; "and" stays inside a name only
                     // after an "of" head ("Ministry of Food and Drug Safety").
+                    // … or before the body's head ("Tianjin Municipal Science and
+                    // Technology Bureau").
+                    let body_head_after = || {
+                        let mut k = j + 1;
+                        while k < toks.len()
+                            && is_cap(toks[k].text)
+                            && text[toks[k - 1].end..toks[k].start]
+                                .chars()
+                                .all(char::is_whitespace)
+                        {
+                            k += 1;
+                        }
+                        k > j + 1 && self.rules.orgs.of_heads.contains(toks[k - 1].text)
+                    };
                     let acronym_before_and = acronym_before_and
                         || toks[j].text == "and"
                             && !toks[i..j]
                                 .iter()
-                                .any(|t| self.rules.orgs.of_heads.contains(t.text));
+                                .any(|t| self.rules.orgs.of_heads.contains(t.text))
+                            && !body_head_after();
                     // "YZY Biopharma for M701": a code with digits after a connector is a
                     // product, not the rest of the name.
                     // "Arcus Biosciences for North America", "Sorrento Therapeutics of San
