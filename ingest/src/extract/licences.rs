@@ -135,6 +135,15 @@ fn from_licence_phrases(
         // The types whose keyword groups all occur in the licence phrase; the first one of
         // the country the text points to ("a drug manufacturing licence from the MFDS" is
         // Korean), else the first.
+        // Words inside a named site ("the GMP Center") qualify no licence.
+        let in_site = |at: usize| {
+            facilities.iter().any(|f| {
+                f.name.is_some()
+                    && f.mentions
+                        .iter()
+                        .any(|m| m.0 == si && m.1 <= at && at < m.2)
+            })
+        };
         let matching: Vec<&super::rules::LicenceTypeRule> = r
             .types
             .iter()
@@ -142,8 +151,7 @@ fn from_licence_phrases(
             .filter(|(ti, t)| {
                 (0..t.all.len()).all(|gi| {
                     hits.within(Lex::LicenceKeyword(*ti as u16, gi as u16), ws, we)
-                        .next()
-                        .is_some()
+                        .any(|h| !in_site(h.start))
                 })
             })
             .map(|(_, t)| t)
