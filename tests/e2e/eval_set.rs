@@ -14,25 +14,25 @@ const DEV_FLOOR: Targets = Targets {
         (FactType::Licences, 0.76),
         (FactType::Agreements, 0.76),
         (FactType::Organizations, 0.92),
-        (FactType::Facilities, 0.64),
-        (FactType::Policies, 0.74),
+        (FactType::Facilities, 0.68),
+        (FactType::Policies, 0.75),
     ],
     dates: 0.87,
-    capacities: 0.76,
+    capacities: 0.78,
 };
 
-/// Measured on `seeds/eval/fresh` (28 articles written while the rules were developed in two
+/// Measured on `seeds/eval/fresh` (44 articles written while the rules were developed in three
 /// batches and scored, never tuned on: only their tables were looked at).
 const FRESH_FLOOR: Targets = Targets {
     f1: [
-        (FactType::Licences, 0.51),
-        (FactType::Agreements, 0.48),
-        (FactType::Organizations, 0.87),
-        (FactType::Facilities, 0.56),
-        (FactType::Policies, 0.66),
+        (FactType::Licences, 0.52),
+        (FactType::Agreements, 0.52),
+        (FactType::Organizations, 0.85),
+        (FactType::Facilities, 0.50),
+        (FactType::Policies, 0.61),
     ],
-    dates: 0.88,
-    capacities: 0.50,
+    dates: 0.87,
+    capacities: 0.45,
 };
 
 fn score(extractor: &Extractor, part: &str) -> Scores {
@@ -76,5 +76,5 @@ fn development_set_scores_hold_their_floor() {
 
 #[test]
 fn fresh_held_out_set_scores_hold_their_floor() {
-    check("fresh", &FRESH_FLOOR, 28);
+    check("fresh", &FRESH_FLOOR, 44);
 }
