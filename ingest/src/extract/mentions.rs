@@ -213,9 +213,12 @@ fn tokens(s: &str) -> Vec<Token<'_>> {
             }
         }
         let mut text = &s[start..end];
-        for poss in ["'s", "’s"] {
-            if let Some(t) = text.strip_suffix(poss) {
-                text = t;
+        // "People's Congress", "People's Government": a possessive inside a body's name.
+        if !matches!(text, "People's" | "People’s") {
+            for poss in ["'s", "’s"] {
+                if let Some(t) = text.strip_suffix(poss) {
+                    text = t;
+                }
             }
         }
         // "H.I.G. Capital": an initialism keeps its last full stop and joins the next word.
@@ -924,6 +927,25 @@ impl<'a> Analysis<'a> {
                     let head_before_for = ["for", "of"].contains(&toks[j].text)
                         && self.rules.orgs.head_words.contains_key(toks[j - 1].text)
                         && !self.rules.orgs.of_heads.contains(toks[j - 1].text);
+                    // "Standing Committee of the Shenzhen Municipal People's Congress": "of
+                    // the" after a body's head joins the body it belongs to.
+                    if toks[j].text == "of"
+                        && self.rules.orgs.head_words.contains_key(toks[j - 1].text)
+                        && matches!(
+                            self.rules.orgs.head_words.get(toks[j - 1].text),
+                            Some(OrganizationKind::Government)
+                        )
+                        && j + 2 < toks.len()
+                        && toks[j + 1].text == "the"
+                        && is_cap(toks[j + 2].text)
+                        && !self.covered_by_org(si, toks[j + 2].start, toks[j + 2].end)
+                        && text[toks[j].end..toks[j + 2].start]
+                            .chars()
+                            .all(|c| c.is_whitespace() || c.is_alphabetic())
+                    {
+                        j += 3;
+                        continue;
+                    }
                     if CONNECTORS.contains(&toks[j].text)
                         && !acronym_before_and
                         && !head_before_for

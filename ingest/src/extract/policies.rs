@@ -11,7 +11,7 @@ use regex::Regex;
 
 use super::lexicon::Lex;
 use super::mentions::Analysis;
-use super::text::{Fit, find_all, floor_char, static_regex};
+use super::text::{Fit, find_all, floor_char, slice, static_regex};
 
 #[derive(Debug, Clone)]
 pub struct PolicyDraft {
@@ -113,10 +113,24 @@ pub fn extract_policies(a: &Analysis<'_>) -> Vec<PolicyDraft> {
                 || before.ends_with(" to")
                 || before.ends_with(" to be")
         };
+        // "passed the pre-approval GMP inspection": a site passing a check, not a law.
+        let passes_check = |s: usize, e: usize| {
+            slice(lower, s, e).starts_with("pass")
+                && ["inspection", "gmp", "audit", "review", "check"]
+                    .iter()
+                    .any(|w| slice(lower, e, e + 50).contains(w))
+        };
         let events: Vec<usize> = hits
             .of(Lex::PolicyEvent)
             .iter()
-            .filter(|h| !inside_org(h.start, h.end) && !hedged(h.start))
+            .filter(|h| {
+                !inside_org(h.start, h.end) && !hedged(h.start) && !passes_check(h.start, h.end)
+                    // "Announcement on …" names a document; it announces nothing itself.
+                    && !hits
+                        .of(Lex::PolicyNoun)
+                        .iter()
+                        .any(|n| n.start < h.end && h.start < n.end)
+            })
             .map(|h| h.start)
             .collect();
         // The event a date is stated for ("the amended Act, which the ministry put into
