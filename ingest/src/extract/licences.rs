@@ -104,7 +104,11 @@ fn from_licence_phrases(
     for (hi, head) in heads.iter().enumerate() {
         let (hs, he) = (head.start, head.end);
         // "has passed 35 inspections since 2017": a count of licences is not a licence.
-        let plural = lower[hs..he].ends_with('s');
+        // "97 licence approvals": a compound with a plural head counts too.
+        let plural = lower[hs..he].ends_with('s')
+            || heads
+                .get(hi + 1)
+                .is_some_and(|n| n.start == he + 1 && lower[n.start..n.end].ends_with('s'));
         let counted = lower[..hs].split_whitespace().rev().take(3).any(|w| {
             (w.chars().all(|c| c.is_ascii_digit() || c == ',') && !w.is_empty())
                 || [
@@ -179,6 +183,18 @@ fn from_licence_phrases(
             .or_else(|| triggers.iter().find(|(s, _)| *s >= he && *s <= he + 60))
             .copied();
         let Some((ts, te)) = trigger else { continue };
+        // A word that names and grants at once is a grant only as a verb ("was prequalified
+        // by WHO"), not as an adjective ("only prequalified products can bid").
+        if (ts, te) == (hs, he)
+            && ![
+                "was", "were", "been", "is", "are", "be", "being", "has", "have", "had", "got",
+                "get",
+            ]
+            .iter()
+            .any(|w| ends_with_word(lower[..hs].trim_end(), w))
+        {
+            continue;
+        }
         if !is_grant(a, si, ts) {
             continue;
         }
@@ -800,7 +816,7 @@ fn grant_dates(
     let coordinated = listed.len() >= 2
         && listed.windows(2).all(|w| {
             let gap = slice(lower, w[0].end, w[1].start);
-            gap.len() <= 120
+            gap.len() <= 40
                 && (gap.contains(" and ") || gap.contains(", "))
                 && !w[0].date.is_compatible(&w[1].date)
         });

@@ -770,6 +770,34 @@ impl<'a> Analysis<'a> {
             || after.starts_with(", the "))
             && !REPORTING.is_match(after)
             && !OWNED.is_match(after);
+        // "Walrinvax, a bivalent vaccine made by Yuxi Zerun": a product, not a maker.
+        if appositive {
+            let from = last.end;
+            let to = appositive_end(lower, from);
+            let words: Vec<&str> = slice(lower, from, to)
+                .split(|c: char| !c.is_alphanumeric() && c != '-')
+                .collect();
+            let product = words.iter().any(|w| {
+                [
+                    "vaccine",
+                    "drug",
+                    "antibody",
+                    "biosimilar",
+                    "therapy",
+                    "treatment",
+                    "candidate",
+                    "medicine",
+                    "product",
+                    "injection",
+                    "insulin",
+                    "tablet",
+                ]
+                .contains(w)
+            });
+            if product && !words.iter().any(|w| r.naming_nouns.contains(*w)) {
+                return None;
+            }
+        }
         let appositive_kind = if appositive {
             let from = last.end;
             let to = appositive_end(lower, from);
