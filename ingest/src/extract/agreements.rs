@@ -64,6 +64,19 @@ fn coordinates(gap: &str) -> bool {
     {
         g = g[close + 1..].trim();
     }
+    // "…, Singapore's CBC Group and Abu Dhabi's Mubadala": a possessive place before a name.
+    if g.ends_with("'s") || g.ends_with("’s") {
+        let mut rest = g;
+        for _ in 0..3 {
+            let Some((r, _)) = rest.rsplit_once(' ') else {
+                break;
+            };
+            rest = r.trim_end();
+            if COORDINATORS.contains(&rest) {
+                return true;
+            }
+        }
+    }
     COORDINATORS.contains(&g)
 }
 
@@ -1133,6 +1146,7 @@ const PLURAL_NOUNS: &[&str] = &[
     "accords",
     "alliances",
     "letters",
+    "orders",
 ];
 
 /// The organization owning an asset or named as the deal's object right after `from`
@@ -1369,6 +1383,19 @@ fn from_deal_nouns(
             continue;
         };
         if hedged(a, si, n.start) {
+            continue;
+        }
+        // "agreed to buy Bain Capital's 46.9 percent stake in Hugel": the stake is what a
+        // deal verb buys, not an investment of its own.
+        let bought = hits
+            .range(Lex::DealVerb(0), Lex::SaleVerb(u16::MAX))
+            .iter()
+            .any(|v| {
+                v.end <= n.start
+                    && n.start - v.end <= 45
+                    && !slice(lower, v.end, n.start).contains([',', ';'])
+            });
+        if bought {
             continue;
         }
         // The buyer: "X's (May 2022) purchase of", "its acquisition of" (the subject).
