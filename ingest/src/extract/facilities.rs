@@ -516,7 +516,22 @@ fn find_references_and_unnamed(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>
                         continue;
                     }
                 }
-                let status = status_near(a, si, ns, ne);
+                // "its plant in Taizhou passed an EU GMP inspection": a located site granted a
+                // licence is a working plant (as a named one is).
+                let licensed = || {
+                    let h = &a.hits[si];
+                    h.has(Lex::LicenceHead)
+                        && h.has(Lex::GrantTrigger)
+                        && a.place_mentions[si].iter().any(|p| {
+                            p.start >= ne
+                                && p.start <= ne + 6
+                                && slice(lower, ne, p.start).trim() == "in"
+                        })
+                };
+                let cued = status_near(a, si, ns, ne);
+                let by_licence = cued.is_none() && licensed();
+                let status =
+                    cued.or_else(|| by_licence.then_some((FacilityStatus::Operational, ns)));
                 let new_site = status.is_some_and(|(st, _)| st != FacilityStatus::Operational);
                 let capacity = capacity_near(a, si, ns, ne, new_site).map(|c| c.1);
                 if status.is_none() && capacity.is_none() {
@@ -585,6 +600,10 @@ fn find_references_and_unnamed(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>
                     }
                 };
                 drafts[idx].mentions.push((si, ns, ne));
+                if by_licence && drafts[idx].status.is_none() {
+                    drafts[idx].status = Some(FacilityStatus::Operational);
+                    drafts[idx].status_sentence = Some(si);
+                }
                 taken_until = ne + 20;
                 previous = Some((idx, ne));
             }
