@@ -121,6 +121,10 @@ static CAMEL: LazyLock<Regex> = LazyLock::new(|| static_regex(r"^[A-Z][a-z]+[A-Z
 static CODE: LazyLock<Regex> = LazyLock::new(|| static_regex(r"^[A-Z]{1,5}-?\d+[A-Z]?$"));
 
 const CONNECTORS: &[&str] = &["of", "and", "&", "for", "de", "du", "the"];
+/// Prepositions that make the name after them an object, not the one a sentence is about.
+const GOVERNING: &[&str] = &[
+    "with", "for", "from", "of", "by", "to", "between", "at", "in",
+];
 /// Legal forms: written after a name, they name the same company.
 const LEGAL_FORMS: &[&str] = &[
     "Inc",
@@ -2706,11 +2710,7 @@ impl<'a> Analysis<'a> {
             let lower = &self.lower[si];
             for m in &named {
                 let b = lower[..m.start].trim_end();
-                let governed = [
-                    "with", "for", "from", "of", "by", "to", "between", "at", "in",
-                ]
-                .iter()
-                .any(|w| ends_with_word(b, w));
+                let governed = GOVERNING.iter().any(|w| ends_with_word(b, w));
                 // "Celltrion's biosimilar" names an owner, not the one the text is about.
                 let possessive =
                     lower[m.end..].starts_with("'s") || lower[m.end..].starts_with("’s");
@@ -2776,11 +2776,8 @@ impl<'a> Analysis<'a> {
                     Some((rest, w))
                         if !w.is_empty()
                             && w.chars().all(|c| c.is_ascii_lowercase() || c == '-')
-                            && ![
-                                "with", "for", "from", "of", "by", "to", "between", "and", "at",
-                                "in",
-                            ]
-                            .contains(&w) =>
+                            && !GOVERNING.contains(&w)
+                            && w != "and" =>
                     {
                         b = rest.trim_end();
                     }
@@ -2794,11 +2791,10 @@ impl<'a> Analysis<'a> {
             } else {
                 b
             };
-            [
-                "with", "for", "from", "of", "by", "to", "between", "and", "at", "in",
-            ]
-            .iter()
-            .any(|w| ends_with_word(b, w))
+            GOVERNING
+                .iter()
+                .chain(&["and"])
+                .any(|w| ends_with_word(b, w))
         };
         if let Some(m) = named
             .iter()
@@ -2835,11 +2831,10 @@ impl<'a> Analysis<'a> {
             ms.sort_by_key(|m| m.start);
             let subject = ms.into_iter().find(|m| {
                 let b = prev[..m.start].trim_end();
-                let governed = [
-                    "with", "for", "from", "of", "by", "to", "between", "at", "in", "under", "and",
-                ]
-                .iter()
-                .any(|w| ends_with_word(b, w));
+                let governed = GOVERNING
+                    .iter()
+                    .chain(&["under", "and"])
+                    .any(|w| ends_with_word(b, w));
                 let possessive = prev[m.end..].starts_with("'s") || prev[m.end..].starts_with("’s");
                 !governed && !possessive
             });
