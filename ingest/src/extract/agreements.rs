@@ -420,6 +420,21 @@ fn dedup(mut v: Vec<usize>) -> Vec<usize> {
     v
 }
 
+/// True when `gap` (lower case, before a name) only describes it: "nagoya-based ",
+/// "u.s. biotech ", "the swiss drugmaker ".
+fn described(a: &Analysis<'_>, gap: &str) -> bool {
+    let words: Vec<&str> = gap.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 4
+        && !gap.contains([',', ';', '('])
+        && words.last().is_some_and(|w| {
+            a.rules.orgs.naming_nouns.contains(*w)
+                || ["-based", "-listed", "-headquartered"]
+                    .iter()
+                    .any(|s| w.ends_with(s))
+        })
+}
+
 /// The value of the deal: the largest amount stated in `[from, to)`.
 fn value_in(money: &[MoneyMention], from: usize, to: usize) -> Option<f64> {
     money
@@ -448,6 +463,7 @@ pub fn extract_agreements(a: &Analysis<'_>) -> Vec<AgreementDraft> {
         from_agreed_with(a, si, money, &mut here);
         from_selection(a, si, money, &mut here);
         from_joint_founding(a, si, money, &mut here);
+        from_joint_work(a, si, money, &mut here);
         for mut d in here {
             // "signed an agreement with the zone's administrative committee to build a plant":
             // a company's pact with a local government about a site is an investment.
@@ -609,6 +625,53 @@ fn from_agreed_with(
             _ => continue,
         }
         push_new(here, verb_draft(a, si, money, parties, type_of(tail), at));
+    }
+}
+
+/// "Aprogen has been developing biosimilars together with Nichi-Iko since 2010": work
+/// done jointly with a named partner is a collaboration.
+fn from_joint_work(
+    a: &Analysis<'_>,
+    si: usize,
+    money: &[MoneyMention],
+    here: &mut Vec<AgreementDraft>,
+) {
+    static JOINT: LazyLock<Regex> = LazyLock::new(|| {
+        static_regex(
+            r"(?-u:\b)(?:(?:developing|developed|working|worked|researching|producing)\s+(?:[a-z-]+\s+){0,4}?together\s+with|jointly\s+(?:develop|developing|developed|work|working)\s+(?:[a-z-]+\s+){0,4}?with|co-develop(?:s|ed|ing)?\s+(?:[a-z-]+\s+){0,4}?with)\s+",
+        )
+    });
+    let lower = &a.lower[si];
+    if !lower.contains(" with ") {
+        return;
+    }
+    let ms = a.orgs_in(si);
+    for j in JOINT.find_iter(lower) {
+        let Some(partner) = ms
+            .iter()
+            .find(|m| m.start >= j.end() && m.start <= j.end() + 16 && eligible(a, si, m))
+        else {
+            continue;
+        };
+        if hedged(a, si, j.start()) {
+            continue;
+        }
+        let mut parties = subject_before(a, si, j.start());
+        if parties.is_empty() || parties.contains(&partner.org) {
+            continue;
+        }
+        parties.push(partner.org);
+        push_new(
+            here,
+            verb_draft(
+                a,
+                si,
+                money,
+                parties,
+                AgreementType::Collaboration,
+                j.start(),
+            ),
+        );
     }
 }
 
@@ -1252,7 +1315,10 @@ fn from_deal_verbs(
                 let at = v.end + i + 4;
                 a.orgs_in(si)
                     .iter()
-                    .find(|m| m.start >= at && m.start <= at + 12)
+                    .find(|m| {
+                        m.start >= at
+                            && (m.start <= at + 12 || described(a, slice(lower, at, m.start)))
+                    })
                     .filter(|m| !a.org(m.org).is_authority())
             });
             // "a platform that had been licensed to Yuhan by Genexine": licensee and
@@ -1462,11 +1528,14 @@ fn from_service_verbs(
     let lower = &a.lower[si];
     let ms = a.orgs_in(si);
     if ms.len() < 2
-        || !(lower.contains("manufactur") || lower.contains("produc") || lower.contains("fill and"))
+        || !(lower.contains("manufactur")
+            || lower.contains("produc")
+            || lower.contains("fill and")
+            || lower.contains("supply"))
     {
         return;
     }
-    for verb in ["manufacture", "produce", "fill and finish"] {
+    for verb in ["manufacture", "produce", "fill and finish", "supply"] {
         for at in find_all(lower, verb, Fit::Word) {
             let before = lower[..at].trim_end();
             // "agreed (in July last year) to manufacture", "will manufacture".
@@ -1488,13 +1557,16 @@ fn from_service_verbs(
                 .find(['.', ';'])
                 .map_or(lower.len(), |i| end + i);
             let window_end = (end + 90).min(clause_end);
-            // The client: "Y's product" or "for Y".
+            // The client: "Y's product", "for Y", or "supply Y with …".
             let client = ms.iter().find(|m| {
                 m.start >= end
                     && m.start < window_end
                     && eligible(a, si, m)
                     && (possessive_after(lower, m.end)
-                        || lower[..m.start].trim_end().ends_with(" for"))
+                        || lower[..m.start].trim_end().ends_with(" for")
+                        || verb == "supply"
+                            && m.start <= end + 4
+                            && slice(lower, m.end, m.end + 6).starts_with(" with"))
             });
             let Some(client) = client else { continue };
             let mut parties = subject_before(a, si, at);
