@@ -1929,7 +1929,7 @@ impl<'a> Analysis<'a> {
     fn find_government_bodies(&mut self) {
         static BODY: LazyLock<Regex> = LazyLock::new(|| {
             static_regex(
-                r"(?:General\s+Office\s+of\s+the\s+)?([A-Z][a-z]+)(?:-[A-Z][a-z]+)?\s+(?:(?:Provincial|Municipal|District|County|Autonomous\s+Region|New\s+Area|Free\s+Economic\s+Zone)\s+(?:People['’]s\s+Government|Government(?:\s+(?:[A-Z][a-z]+\s+){0,3}(?:Office|Bureau))?|(?:(?:[A-Z][a-z]+|and|of|for)\s+){0,6}(?:Bureau|Commission|Department|Administration|Office|Authority|Committee)(?:\s+of\s+(?:[A-Z][a-z]+)(?:\s+(?:and\s+)?[A-Z][a-z]+){0,4})?)|(provincial|municipal|city)\s+government)",
+                r"(?:General\s+Office\s+of\s+the\s+)?([A-Z][a-z]+)(?:-[A-Z][a-z]+)?\s+(?:(?:Provincial|Municipal|District|County|Autonomous\s+Region|New\s+Area|Free\s+Economic\s+Zone|Industrial\s+Park)\s+(?:People['’]s\s+Government|Government(?:\s+(?:[A-Z][a-z]+\s+){0,3}(?:Office|Bureau))?|(?:(?:[A-Z][a-z]+|and|of|for)\s+){0,6}(?:Bureau|Commission|Department|Administration|Office|Authority|Committee)(?:\s+of\s+(?:[A-Z][a-z]+)(?:\s+(?:and\s+)?[A-Z][a-z]+){0,4})?)|(provincial|municipal|city)\s+government)",
             )
         });
         for si in 0..self.sentences.len() {
@@ -1941,7 +1941,8 @@ impl<'a> Analysis<'a> {
                 || lower.contains("county")
                 || lower.contains("autonomous region")
                 || lower.contains("new area")
-                || lower.contains("free economic zone"))
+                || lower.contains("free economic zone")
+                || lower.contains("industrial park"))
             {
                 continue;
             }
