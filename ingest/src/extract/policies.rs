@@ -135,10 +135,31 @@ pub fn extract_policies(a: &Analysis<'_>) -> Vec<PolicyDraft> {
             .collect();
         // The event a date is stated for ("the amended Act, which the ministry put into
         // effect on the 21st"), else the first.
-        let Some(es) = events
-            .iter()
-            .copied()
-            .find(|&e| a.date_near(si, e).is_some())
+        // Entry into force, when dated and already past, is the date analysts track ("passed
+        // on August 29 … took effect on October 1").
+        let in_force = events.iter().copied().find_map(|e| {
+            let verb = slice(lower, e, e + 24);
+            if !(verb.contains("effect") || verb.contains("force")) {
+                return None;
+            }
+            // The date written after the verb ("took effect on October 1"), else the nearest
+            // ("published … on October 17, and the rules took effect the same day").
+            a.dates[si]
+                .iter()
+                .find(|d| d.start >= e && d.start <= e + 30)
+                .map(|d| d.date)
+                .or_else(|| a.date_near(si, e))
+                .filter(|d| a.published.is_none_or(|p| d.first_day() <= p.last_day()))
+                .map(|d| (e, d))
+        });
+        let Some(es) = in_force
+            .map(|(e, _)| e)
+            .or_else(|| {
+                events
+                    .iter()
+                    .copied()
+                    .find(|&e| a.date_near(si, e).is_some())
+            })
             .or_else(|| events.first().copied())
         else {
             continue;
@@ -165,7 +186,10 @@ pub fn extract_policies(a: &Analysis<'_>) -> Vec<PolicyDraft> {
             focus.insert(PolicyFocus::Other);
         }
         let country = agencies.iter().find_map(|o| a.org(*o).country);
-        let (date, _) = a.fact_date(si, es);
+        let date = match in_force {
+            Some((_, d)) => Some(d),
+            None => a.fact_date(si, es).0,
+        };
         merge_into(
             &mut out,
             PolicyDraft {
