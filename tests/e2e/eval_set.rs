@@ -12,7 +12,7 @@ use crate::helpers::seeds_dir;
 const DEV_FLOOR: Targets = Targets {
     f1: [
         (FactType::Licences, 0.78),
-        (FactType::Agreements, 0.78),
+        (FactType::Agreements, 0.79),
         (FactType::Organizations, 0.92),
         (FactType::Facilities, 0.68),
         (FactType::Policies, 0.79),
@@ -21,18 +21,18 @@ const DEV_FLOOR: Targets = Targets {
     capacities: 0.78,
 };
 
-/// Measured on `seeds/eval/fresh` (44 articles written while the rules were developed in three
+/// Measured on `seeds/eval/fresh` (56 articles written while the rules were developed in four
 /// batches and scored, never tuned on: only their tables were looked at).
 const FRESH_FLOOR: Targets = Targets {
     f1: [
-        (FactType::Licences, 0.53),
-        (FactType::Agreements, 0.52),
-        (FactType::Organizations, 0.85),
-        (FactType::Facilities, 0.51),
-        (FactType::Policies, 0.65),
+        (FactType::Licences, 0.52),
+        (FactType::Agreements, 0.54),
+        (FactType::Organizations, 0.86),
+        (FactType::Facilities, 0.52),
+        (FactType::Policies, 0.64),
     ],
     dates: 0.87,
-    capacities: 0.45,
+    capacities: 0.54,
 };
 
 fn score(extractor: &Extractor, part: &str) -> Scores {
@@ -76,5 +76,5 @@ fn development_set_scores_hold_their_floor() {
 
 #[test]
 fn fresh_held_out_set_scores_hold_their_floor() {
-    check("fresh", &FRESH_FLOOR, 44);
+    check("fresh", &FRESH_FLOOR, 56);
 }
