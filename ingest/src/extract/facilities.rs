@@ -1079,6 +1079,16 @@ fn operator_of(a: &Analysis<'_>, si: usize, pos: usize, cue: Option<usize>) -> O
             .iter()
             .any(|w| ends_with_word(b, w))
     };
+    // "Daewoong Bio, a Daewoong Group unit, already runs …": the name the appositive
+    // describes, not the one inside it.
+    if let Some(mut i) = ms.iter().rposition(|m| m.end <= anchor && subject_like(&m)) {
+        while let Some(h) = a.appositive_head(si, i, anchor) {
+            i = h;
+        }
+        if company(ms[i].org) {
+            return Some(ms[i].org);
+        }
+    }
     ms.iter()
         .rev()
         .find(|m| m.end <= anchor && subject_like(m))
