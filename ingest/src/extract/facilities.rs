@@ -906,6 +906,11 @@ fn place_near(a: &Analysis<'_>, si: usize, s: usize, e: usize) -> Option<Place> 
         && let Some(r) = place.1.clone()
         && let Some(city) = a.place_mentions[si]
             .iter()
+            // "the Nanjing-based group": where a company is based is no site's city.
+            .filter(|m| {
+                let rest = &a.sentences[si].text[m.end..];
+                !(rest.starts_with("-based") || rest.starts_with("-headquartered"))
+            })
             .map(|m| &a.gaz.places[m.place])
             .find(|p| p.kind.specificity() >= 2 && p.region.as_deref() == Some(r.as_str()))
     {
