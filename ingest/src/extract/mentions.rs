@@ -91,7 +91,7 @@ pub struct Analysis<'a> {
 
 static LEGAL_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     static_regex(
-        r"^,?\s*(?:Co\.,?\s*Ltd\.?|Co\.?,?\s*Limited|Ltd\.?|Inc\.?|Corp\.?|Corporation|LLC|GmbH|AG|S\.A\.|Co\.)",
+        r"^,?\s*(?:Co\.,?\s*Ltd\.?|Co\.?,?\s*Limited|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|LLC|GmbH|AG|S\.A\.|Co\.)",
     )
 });
 static LEGAL_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
@@ -884,20 +884,38 @@ impl<'a> Analysis<'a> {
                         && m.end + 1 == toks[i].start
                         && text[m.end..toks[i].start] == *" "
                 }) {
-                    while i < toks.len() && is_cap(toks[i].text) {
+                    i += 1;
+                    while i < toks.len()
+                        && is_cap(toks[i].text)
+                        && text[toks[i - 1].end..toks[i].start] == *" "
+                    {
                         i += 1;
                     }
                     continue;
                 }
                 let t = toks[i];
+                // "(CBM)", and a quoted one: `Prestige BioPharma Limited ("PBP")`.
+                let opener = ["(\"", "(“", "("]
+                    .iter()
+                    .find(|o| text[..t.start].ends_with(**o));
                 if ABBREVIATION.is_match(t.text)
-                    && text[..t.start].ends_with('(')
-                    && text[t.end..].starts_with(')')
+                    && let Some(opener) = opener
+                    && ["\")", "”)", ")", ", "]
+                        .iter()
+                        .any(|c| text[t.end..].starts_with(c))
                 {
-                    let p = text[..t.start - 1].trim_end().len();
+                    let p = text[..t.start - opener.len()].trim_end().len();
+                    // The name may end in a legal form: "Prestige BioPharma Limited (\"PBP\")".
+                    let ends_here = |m: &OrgMention| {
+                        m.end == p
+                            || m.end < p
+                                && LEGAL_TAIL
+                                    .find(&text[m.end..p])
+                                    .is_some_and(|x| m.end + x.end() == p)
+                    };
                     if let Some(m) = self.org_mentions[si]
                         .iter()
-                        .find(|m| !m.anaphor && m.end == p)
+                        .find(|m| !m.anaphor && ends_here(m))
                     {
                         abbr_of_org.push((t.text.to_string(), m.org));
                     } else if let Some((_, s)) = last_found.as_ref().filter(|(e, _)| *e == p) {
