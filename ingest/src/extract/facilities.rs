@@ -462,8 +462,14 @@ fn find_references_and_unnamed(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>
     for si in 0..a.sentences.len() {
         let lower = &a.lower[si];
         for h in a.hits[si].of(Lex::FacilityAnaphor) {
+            // "Plant 2 … received …, and the regulator's approval for the site followed":
+            // a site named earlier in the sentence is the one referred to.
+            let named_before = drafts
+                .iter()
+                .any(|d| d.mentions.iter().any(|m| m.0 == si && m.2 <= h.start));
             if let Some(l) = last
                 && !drafts[l].mentioned_in(si)
+                && !named_before
             {
                 drafts[l].mentions.push((si, h.start, h.end));
             }

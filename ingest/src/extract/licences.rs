@@ -270,9 +270,28 @@ fn from_licence_phrases(
                         .map(|(t, o)| (*t, Some(Authority::Org(*o)), a.org(*o).country))
                         .collect()
                 } else {
+                    // "its first FDA licence …, and the European regulator's approval": a
+                    // regulator known for another licence type is not this one's authority.
                     types
                         .iter()
-                        .map(|t| (*t, authority.clone(), country))
+                        .map(|t| {
+                            let foreign = |x: &LicenseType| {
+                                matches!(
+                                    x,
+                                    LicenseType::EuGmp
+                                        | LicenseType::UsFdaInspection
+                                        | LicenseType::JpPmdaGmp
+                                )
+                            };
+                            let own = match &authority {
+                                Some(Authority::Org(o)) => r
+                                    .authority_types
+                                    .get(&a.org(*o).name)
+                                    .is_none_or(|at| at == t || !foreign(at) || !foreign(t)),
+                                _ => true,
+                            };
+                            (*t, if own { authority.clone() } else { None }, country)
+                        })
                         .collect()
                 };
             for facility in facilities_covered(facilities, si, holder) {
@@ -636,8 +655,17 @@ fn site_holder(
 ) -> Option<usize> {
     let lower = &a.lower[si];
     // The site is the subject: close before the trigger, in the same clause.
-    let subject =
-        |s: usize, e: usize| e <= ts && ts - e <= 60 && !slice(lower, s, ts).contains([',', ';']);
+    // "Plant 2, which runs ten 15,000-liter bioreactors, received …": past its aside.
+    let subject = |s: usize, e: usize| {
+        e <= ts
+            && (ts - e <= 60 && !slice(lower, s, ts).contains([',', ';']) || {
+                let gap = slice(lower, e, ts);
+                (gap.starts_with(", which ") || gap.starts_with(", a ") || gap.starts_with(", an "))
+                    && gap.trim_end().ends_with(',')
+                    && !gap.contains(';')
+                    && gap.len() <= 160
+            })
+    };
     if let Some(op) = facilities
         .iter()
         .find(|f| f.mentions.iter().any(|m| m.0 == si && subject(m.1, m.2)))
