@@ -225,12 +225,28 @@ fn subject_before(a: &Analysis<'_>, si: usize, pos: usize) -> Vec<usize> {
 fn counterparts(a: &Analysis<'_>, si: usize, from: usize, to: usize) -> Vec<usize> {
     let lower = &a.lower[si];
     let window = slice(lower, from, to);
-    // "won an order worth $362 million from Vir": an order comes from its client.
+    // "won an order worth $362 million from Vir", "landed a contract from Pfizer": what is
+    // won comes from the client; "was awarded a contract by Pfizer" likewise.
     let order = window.contains("order") && !window.contains("in order to");
+    let won = [
+        "won ", "wins ", "win ", "landed ", "lands ", "secured ", "secures ", "received ",
+        "receives ", "bagged ", "clinched ", "booked ",
+    ]
+    .iter()
+    .any(|w| window.starts_with(w))
+        // … and it is the deal that is won: "won approval from the ministry; under the
+        // deal …" names no client.
+        && window.find(" from ").is_some_and(|i| {
+            ["contract", "deal", "order", "agreement"]
+                .iter()
+                .any(|n| window[..i].contains(n))
+        });
+    let awarded = window.starts_with("awarded ");
     let Some(at) = [
         " with ",
         " between ",
-        if order { " from " } else { " with " },
+        if order || won { " from " } else { " with " },
+        if awarded { " by " } else { " with " },
     ]
     .iter()
     .filter_map(|w| window.find(w).map(|i| from + i + w.len()))

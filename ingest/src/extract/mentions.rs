@@ -704,7 +704,25 @@ impl<'a> Analysis<'a> {
             .parent_phrases_before
             .iter()
             .any(|p| lower[last.end..].starts_with(p.as_str()) || after.starts_with(p.as_str()));
-        let counterpart = (before.ends_with(" with") || before.ends_with(" between"))
+        // "signed a contract with X", "won a deal worth $50 million from X".
+        let won_from = before.ends_with(" from") && {
+            let recent = &before[floor_char(before, before.len().saturating_sub(80))..];
+            [
+                "won ",
+                "landed ",
+                "secured ",
+                "received ",
+                "clinched ",
+                "bagged ",
+                "booked ",
+            ]
+            .iter()
+            .any(|w| recent.contains(w))
+                && ["contract", "deal", "order"]
+                    .iter()
+                    .any(|n| recent.contains(n))
+        };
+        let counterpart = (before.ends_with(" with") || before.ends_with(" between") || won_from)
             && self.hits[si].has(Lex::AgreementNoun);
         // "private equity firm Altaris", "German vaccine CDMO IDT Biologika", and
         // "Suzhou-based Biosion": a naming noun or a "-based" adjective right before.
