@@ -92,7 +92,7 @@ static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
 /// lower-case modifiers and a site noun).
 static LOCAL_SITE: LazyLock<Regex> = LazyLock::new(|| {
     static_regex(
-        r"(?:(?-u:\b)(?:its|their|the)\s+|['’]s?\s+)((?:[A-Z][a-z]+(?:-[a-z]+)?\s+){1,2}(?:(?:[a-z]+|API|R&D)\s+){0,2}(?:plant|site|factory|facility|base|workshop))(?-u:\b)",
+        r"(?:(?-u:\b)(?:[Ii]ts|[Tt]heir|[Tt]he)\s+|['’]s?\s+)((?:[A-Z][a-z]+(?:-[a-z]+)?\s+){1,2}(?:(?:[a-z]+|API|R&D)\s+){0,2}(?:plant|site|factory|facility|base|workshop))(?-u:\b)",
     )
 });
 /// Lower-case words that end a local site's name rather than modify it.
