@@ -212,8 +212,7 @@ fn subject_before(a: &Analysis<'_>, si: usize, pos: usize) -> Vec<usize> {
                 return Vec::new();
             };
             let at = pos + comma + 2;
-            ms.iter()
-                .find(|m| m.start >= at && m.start <= at + 4 && eligible(a, si, m))
+            party_at(a, si, ms, at, 4)
                 .map(|m| vec![m.org])
                 .unwrap_or_default()
         }
@@ -304,9 +303,7 @@ fn with_phrases(a: &Analysis<'_>, si: usize, from: usize, to: usize) -> Vec<(usi
     let mut out: Vec<(usize, usize)> = Vec::new();
     for (i, _) in window.match_indices(" with ") {
         let at = from + i + 6;
-        if let Some(m) = ms
-            .iter()
-            .find(|m| m.start >= at && m.start <= at + 40 && eligible(a, si, m))
+        if let Some(m) = party_at(a, si, ms, at, 40)
             && !out.iter().any(|(o, _)| *o == m.org)
         {
             out.push((m.org, m.end));
@@ -613,17 +610,12 @@ fn from_agreed_with(
         let tail = slice(lower, at, end);
         let counterpart = if let Some(i) = tail.find(" with ").filter(|i| *i <= 40) {
             // "agreed in 2016 with Celltrion Healthcare"
-            let from = at + i + 6;
-            ms.iter()
-                .find(|m| m.start >= from && m.start <= from + 12 && eligible(a, si, m))
-                .map(|m| m.org)
+            party_at(a, si, ms, at + i + 6, 12).map(|m| m.org)
         } else if tail.starts_with("agreed to transfer") || tail.starts_with("agrees to transfer") {
             // "agreed to transfer manufacturing technology for two biosimilars to Binex"
             tail.find(" to ").and_then(|_| {
                 let t = tail[18..].find(" to ")? + at + 18 + 4;
-                ms.iter()
-                    .find(|m| m.start >= t && m.start <= t + 12 && eligible(a, si, m))
-                    .map(|m| m.org)
+                party_at(a, si, ms, t, 12).map(|m| m.org)
             })
         } else {
             None
@@ -642,6 +634,42 @@ fn from_agreed_with(
         }
         push_new(here, verb_draft(a, si, money, parties, type_of(tail), at));
     }
+}
+
+/// The first organization that may be a party starting within `slack` bytes of `at`.
+fn party_at<'m>(
+    a: &Analysis<'_>,
+    si: usize,
+    ms: &'m [OrgMention],
+    at: usize,
+    slack: usize,
+) -> Option<&'m OrgMention> {
+    ms.iter()
+        .find(|m| m.start >= at && m.start <= at + slack && eligible(a, si, m))
+}
+
+/// Adds the agreement between the subject of the clause at `at` and `other` (a verb's object
+/// or counterpart), unless there is no subject or it already holds `other` or `exclude`.
+#[allow(clippy::too_many_arguments)]
+fn with_subject(
+    a: &Analysis<'_>,
+    si: usize,
+    money: &[MoneyMention],
+    here: &mut Vec<AgreementDraft>,
+    at: usize,
+    other: usize,
+    exclude: Option<usize>,
+    agreement_type: AgreementType,
+) {
+    let mut parties = subject_before(a, si, at);
+    if parties.is_empty()
+        || parties.contains(&other)
+        || exclude.is_some_and(|x| parties.contains(&x))
+    {
+        return;
+    }
+    parties.push(other);
+    push_new(here, verb_draft(a, si, money, parties, agreement_type, at));
 }
 
 /// "Aprogen has been developing biosimilars together with Nichi-Iko since 2010": work
@@ -663,30 +691,21 @@ fn from_joint_work(
     }
     let ms = a.orgs_in(si);
     for j in JOINT.find_iter(lower) {
-        let Some(partner) = ms
-            .iter()
-            .find(|m| m.start >= j.end() && m.start <= j.end() + 16 && eligible(a, si, m))
-        else {
+        let Some(partner) = party_at(a, si, ms, j.end(), 16) else {
             continue;
         };
         if hedged(a, si, j.start()) {
             continue;
         }
-        let mut parties = subject_before(a, si, j.start());
-        if parties.is_empty() || parties.contains(&partner.org) {
-            continue;
-        }
-        parties.push(partner.org);
-        push_new(
+        with_subject(
+            a,
+            si,
+            money,
             here,
-            verb_draft(
-                a,
-                si,
-                money,
-                parties,
-                AgreementType::Collaboration,
-                j.start(),
-            ),
+            j.start(),
+            partner.org,
+            None,
+            AgreementType::Collaboration,
         );
     }
 }
@@ -722,30 +741,21 @@ fn from_joint_founding(
             continue;
         }
         let at = venture.end + w + " with ".len();
-        let Some(partner) = ms
-            .iter()
-            .find(|m| m.start >= at && m.start <= at + 4 && eligible(a, si, m))
-        else {
+        let Some(partner) = party_at(a, si, ms, at, 4) else {
             continue;
         };
         if hedged(a, si, v.start()) {
             continue;
         }
-        let mut parties = subject_before(a, si, v.start());
-        if parties.is_empty() || parties.contains(&partner.org) || parties.contains(&venture.org) {
-            continue;
-        }
-        parties.push(partner.org);
-        push_new(
+        with_subject(
+            a,
+            si,
+            money,
             here,
-            verb_draft(
-                a,
-                si,
-                money,
-                parties,
-                AgreementType::JointVenture,
-                v.start(),
-            ),
+            v.start(),
+            partner.org,
+            Some(venture.org),
+            AgreementType::JointVenture,
         );
     }
 }
@@ -773,10 +783,7 @@ fn from_selection(
         )
     });
     for v in CHOSE.find_iter(lower) {
-        let Some(chosen) = ms
-            .iter()
-            .find(|o| o.start >= v.end() && o.start <= v.end() + 4 && eligible(a, si, o))
-        else {
+        let Some(chosen) = party_at(a, si, ms, v.end(), 4) else {
             continue;
         };
         let role = slice(lower, chosen.end, chosen.end + 50).trim_start();
@@ -795,31 +802,22 @@ fn from_selection(
         if !manufacturing || hedged(a, si, v.start()) {
             continue;
         }
-        let mut parties = subject_before(a, si, v.start());
-        if parties.is_empty() || parties.contains(&chosen.org) {
-            continue;
-        }
-        parties.push(chosen.org);
-        push_new(
+        with_subject(
+            a,
+            si,
+            money,
             here,
-            verb_draft(
-                a,
-                si,
-                money,
-                parties,
-                AgreementType::ManufacturingContract,
-                v.start(),
-            ),
+            v.start(),
+            chosen.org,
+            None,
+            AgreementType::ManufacturingContract,
         );
     }
     if !lower.contains(" by ") {
         return;
     }
     for m in SELECTED.find_iter(lower) {
-        let Some(chooser) = ms
-            .iter()
-            .find(|o| o.start >= m.end() && o.start <= m.end() + 4 && eligible(a, si, o))
-        else {
+        let Some(chooser) = party_at(a, si, ms, m.end(), 4) else {
             continue;
         };
         let role = slice(lower, chooser.end, chooser.end + 60);
@@ -838,11 +836,6 @@ fn from_selection(
         if !(role.trim_start().starts_with("as ") || for_deal) || hedged(a, si, m.start()) {
             continue;
         }
-        let mut parties = subject_before(a, si, m.start());
-        if parties.is_empty() || parties.contains(&chooser.org) {
-            continue;
-        }
-        parties.push(chooser.org);
         let agreement_type = if for_deal {
             classify(
                 a,
@@ -858,9 +851,15 @@ fn from_selection(
         } else {
             a.rules.agreements.default
         };
-        push_new(
+        with_subject(
+            a,
+            si,
+            money,
             here,
-            verb_draft(a, si, money, parties, agreement_type, m.start()),
+            m.start(),
+            chooser.org,
+            None,
+            agreement_type,
         );
     }
 }
@@ -1074,10 +1073,7 @@ fn from_agreement_nouns(
             .min()
             {
                 let at = ge + i;
-                if let Some(m) = ms
-                    .iter()
-                    .find(|m| m.start >= at && m.start <= at + 4 && eligible(a, si, m))
-                {
+                if let Some(m) = party_at(a, si, ms, at, 4) {
                     others.push(m.org);
                 }
             }
@@ -1343,10 +1339,7 @@ fn from_deal_verbs(
                 let tail = slice(lower, v.end, next_clause);
                 let licensor = tail.find(" by ").and_then(|i| {
                     let at = v.end + i + 4;
-                    a.orgs_in(si)
-                        .iter()
-                        .find(|m| m.start >= at && m.start <= at + 12 && eligible(a, si, m))
-                        .filter(|m| !a.org(m.org).is_authority())
+                    party_at(a, si, a.orgs_in(si), at, 12).filter(|m| !a.org(m.org).is_authority())
                 });
                 if let (Some(to), Some(by)) = (licensee, licensor)
                     && to.org != by.org
