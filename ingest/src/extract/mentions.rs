@@ -1578,38 +1578,10 @@ impl<'a> Analysis<'a> {
                 ) && base.country.is_some_and(|c| c != place.country)
                     && matches!(place.country, Country::CN | Country::KR)
                 {
-                    let surface = text[p.start..m.end].to_string();
-                    let name = display_name(&surface);
-                    let key = name_key(&name);
-                    let region = place.region.clone().or_else(|| Some(place.name.clone()));
-                    let city = place.city.clone();
-                    let (country, kind) = (place.country, base.kind);
-                    let org = match by_key.get(&key) {
-                        Some(o) => *o,
-                        None => {
-                            self.orgs.push(DocOrg {
-                                name,
-                                surfaces: Vec::new(),
-                                gaz: None,
-                                kind,
-                                kind_explicit: true,
-                                country: Some(country),
-                                region,
-                                city,
-                                parent: None,
-                            });
-                            let o = self.orgs.len() - 1;
-                            by_key.insert(key, o);
-                            o
-                        }
-                    };
-                    self.add_surface(org, &surface);
-                    self.org_mentions[si][mi] = OrgMention {
-                        start: p.start,
-                        end: m.end,
-                        org,
-                        anaphor: false,
-                    };
+                    let name = display_name(&text[p.start..m.end]);
+                    let kind = base.kind.unwrap_or(OrganizationKind::Government);
+                    let gp = place.clone();
+                    self.put_public_body(si, (p.start, m.end), &name, kind, Some(&gp));
                     self.place_mentions[si].retain(|x| x.start != p.start);
                     continue;
                 }
