@@ -433,21 +433,6 @@ fn dedup(mut v: Vec<usize>) -> Vec<usize> {
     v
 }
 
-/// True when `gap` (lower case, before a name) only describes it: "nagoya-based ",
-/// "u.s. biotech ", "the swiss drugmaker ".
-fn described(a: &Analysis<'_>, gap: &str) -> bool {
-    let words: Vec<&str> = gap.split_whitespace().collect();
-    !words.is_empty()
-        && words.len() <= 4
-        && !gap.contains([',', ';', '('])
-        && words.last().is_some_and(|w| {
-            a.rules.orgs.naming_nouns.contains(*w)
-                || ["-based", "-listed", "-headquartered"]
-                    .iter()
-                    .any(|s| w.ends_with(s))
-        })
-}
-
 /// The value of the deal: the largest amount stated in `[from, to)`.
 fn value_in(money: &[MoneyMention], from: usize, to: usize) -> Option<f64> {
     money
@@ -1329,7 +1314,7 @@ fn from_deal_verbs(
                     .iter()
                     .find(|m| {
                         m.start >= at
-                            && (m.start <= at + 12 || described(a, slice(lower, at, m.start)))
+                            && (m.start <= at + 12 || a.only_describes(slice(lower, at, m.start)))
                     })
                     .filter(|m| !a.org(m.org).is_authority())
             });

@@ -3084,29 +3084,32 @@ impl<'a> Analysis<'a> {
         ms[..idx].iter().rposition(|h| h.end == head_end.len())
     }
 
+    /// True when `gap` (lower case, right before a name) only describes the name:
+    /// "dna-vaccine developer ", "nagoya-based ", "u.s. biotech ".
+    pub fn only_describes(&self, gap: &str) -> bool {
+        let words: Vec<&str> = gap.split_whitespace().collect();
+        words.len() <= 4
+            && !gap.contains([',', ';', '(', ')'])
+            && words.last().is_some_and(|w| {
+                self.rules.orgs.naming_nouns.contains(*w)
+                    || ["-listed", "-based", "-headquartered"]
+                        .iter()
+                        .any(|s| w.ends_with(s))
+            })
+    }
+
     pub fn is_affiliation(&self, si: usize, pos: usize) -> bool {
         let before = self.lower[si][..pos].trim_end();
         // "X, a wholly owned subsidiary of Y, has passed…": Y is named as X's parent.
         // The parent may be described first: "a subsidiary of DNA-vaccine developer Y",
         // "a unit of Shanghai-listed Y".
-        let described = |gap: &str| {
-            let words: Vec<&str> = gap.split_whitespace().collect();
-            words.len() <= 4
-                && !gap.contains([',', ';', '(', ')'])
-                && words.last().is_some_and(|w| {
-                    self.rules.orgs.naming_nouns.contains(*w)
-                        || ["-listed", "-based", "-headquartered"]
-                            .iter()
-                            .any(|s| w.ends_with(s))
-                })
-        };
         if self.hits[si].of(Lex::ParentPhrase).iter().any(|h| {
             h.end <= pos && {
                 let gap = slice(&self.lower[si], h.end, pos)
                     .trim()
                     .trim_start_matches("the")
                     .trim();
-                gap.len() <= 2 || described(gap)
+                gap.len() <= 2 || self.only_describes(gap)
             }
         }) {
             return true;
