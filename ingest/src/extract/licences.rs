@@ -203,13 +203,31 @@ fn from_licence_phrases(
         else {
             continue;
         };
+        let authority = authority_of(a, si, (ts.min(hs), te.max(he)))
+            .or_else(|| rule.authority.clone().map(Authority::Implied));
+        let authority_country = match &authority {
+            Some(Authority::Org(o)) => a.org(*o).country,
+            _ => None,
+        };
+        // "its first FDA licence …, and the European regulator's approval": a regulator known
+        // for another foreign licence type is not this one's authority.
+        let foreign = |x: &LicenseType| {
+            matches!(
+                x,
+                LicenseType::EuGmp | LicenseType::UsFdaInspection | LicenseType::JpPmdaGmp
+            )
+        };
+        let authority_for = |t: &LicenseType| match &authority {
+            Some(Authority::Org(o))
+                if r.authority_types
+                    .get(&a.org(*o).name)
+                    .is_some_and(|at| at != t && foreign(at) && foreign(t)) =>
+            {
+                None
+            }
+            other => other.clone(),
+        };
         for holder in with_coordinated(a, si, first_holder, ts) {
-            let authority = authority_of(a, si, (ts.min(hs), te.max(he)))
-                .or_else(|| rule.authority.clone().map(Authority::Implied));
-            let authority_country = match &authority {
-                Some(Authority::Org(o)) => a.org(*o).country,
-                _ => None,
-            };
             // A country named in the licence phrase ("from Belgium's federal agency") decides a
             // GMP certificate's type before the holder's own country does.
             let phrase_country = a.place_mentions[si]
@@ -270,28 +288,9 @@ fn from_licence_phrases(
                         .map(|(t, o)| (*t, Some(Authority::Org(*o)), a.org(*o).country))
                         .collect()
                 } else {
-                    // "its first FDA licence …, and the European regulator's approval": a
-                    // regulator known for another licence type is not this one's authority.
                     types
                         .iter()
-                        .map(|t| {
-                            let foreign = |x: &LicenseType| {
-                                matches!(
-                                    x,
-                                    LicenseType::EuGmp
-                                        | LicenseType::UsFdaInspection
-                                        | LicenseType::JpPmdaGmp
-                                )
-                            };
-                            let own = match &authority {
-                                Some(Authority::Org(o)) => r
-                                    .authority_types
-                                    .get(&a.org(*o).name)
-                                    .is_none_or(|at| at == t || !foreign(at) || !foreign(t)),
-                                _ => true,
-                            };
-                            (*t, if own { authority.clone() } else { None }, country)
-                        })
+                        .map(|t| (*t, authority_for(t), country))
                         .collect()
                 };
             for facility in facilities_covered(facilities, si, holder) {
