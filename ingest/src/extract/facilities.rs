@@ -387,18 +387,13 @@ fn find_named(a: &Analysis<'_>, drafts: &mut Vec<FacilityDraft>) {
             // "a drug product plant at its Songdo site": the site only locates another
             // facility named just before.
             let lower = &a.lower[si];
-            let locates_another =
-                [" on ", " at ", " in ", " within ", " inside "]
+            let locates_another = [" on ", " at ", " in ", " within ", " inside "]
+                .iter()
+                .any(|p| slice(lower, start.saturating_sub(16), start).contains(p))
+                && a.hits[si]
+                    .of(Lex::FacilityNoun)
                     .iter()
-                    .any(|p| {
-                        slice(lower, start.saturating_sub(16), start)
-                            .rfind(p)
-                            .is_some()
-                    })
-                    && a.hits[si]
-                        .of(Lex::FacilityNoun)
-                        .iter()
-                        .any(|n| n.end < start && n.end + 50 >= start);
+                    .any(|n| n.end < start && n.end + 50 >= start);
             if place_like
                 && !locates_another
                 && modifiers_ok
