@@ -16,6 +16,7 @@ pub mod language;
 pub mod pipeline;
 pub mod reextract;
 pub mod seeds;
+pub mod sources;
 
 pub use document::{ArticleMeta, Document, Manifest, parse_document, read_document};
 pub use error::IngestError;
