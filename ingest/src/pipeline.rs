@@ -213,6 +213,7 @@ pub async fn store_record(
             text,
             source_id,
             extractor_version: EXTRACTOR_VERSION,
+            web: None,
         },
     )
     .await?;

@@ -14,12 +14,14 @@ pub mod date;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod leases;
 pub mod merge;
 pub mod migration;
 pub mod names;
 pub mod query;
 pub mod record;
 pub mod runs;
+pub mod validators;
 pub mod vocab;
 
 pub use date::{Country, PartialDate, Precision};

@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 use crate::date::PartialDate;
 use crate::db::Store;
 use crate::entities::{
-    agreement, agreement_party, article, article_organization, evidence, facility,
+    agreement, agreement_party, article, article_organization, article_url, evidence, facility,
     facility_modality, license, organization, organization_alias, policy, policy_agency,
     policy_focus,
 };
@@ -51,7 +51,27 @@ pub struct DocumentInput<'a> {
     pub text: &'a str,
     pub source_id: Option<&'a str>,
     pub extractor_version: &'a str,
+    /// What a web fetch adds: the page itself and the URL it was fetched at.
+    pub web: Option<WebPage<'a>>,
 }
+
+/// A fetched page behind a document.
+#[derive(Debug, Clone, Copy)]
+pub struct WebPage<'a> {
+    /// The URL fetched (after redirects); kept beside the canonical URL.
+    pub fetched_url: &'a str,
+    /// The page's bytes as fetched, gzip-compressed by the caller.
+    pub raw_gzip: &'a [u8],
+    pub content_type: Option<&'a str>,
+    /// Simhash of the text; a stored article within `near_duplicate_distance` bits of it
+    /// is the same story (a syndicated copy).
+    pub simhash: u64,
+    pub near_duplicate_distance: u32,
+}
+
+/// How many of the newest articles a near-duplicate is looked for among: syndicated
+/// copies appear within days, and the scan must stay cheap as the store grows.
+pub const NEAR_DUPLICATE_WINDOW: u64 = 50_000;
 
 /// Why an article was recognised as already stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,6 +79,18 @@ pub struct DocumentInput<'a> {
 pub enum DuplicateReason {
     SameUrl,
     SameContent,
+    /// A syndicated or lightly rewritten copy (simhash within the threshold).
+    NearDuplicate,
+}
+
+impl DuplicateReason {
+    fn relation(self) -> &'static str {
+        match self {
+            DuplicateReason::SameUrl => "canonical",
+            DuplicateReason::SameContent => "same_content",
+            DuplicateReason::NearDuplicate => "near_duplicate",
+        }
+    }
 }
 
 /// What merging one document did.
@@ -181,9 +213,13 @@ pub async fn merge_document(
     let source = &input.record.source;
     let url = source.url.as_deref().map(canonical_url);
     let hash = content_hash(input.text);
+    let urls = article_urls(url.as_deref(), input.web.as_ref());
 
-    if let Some(dup) = find_duplicate(&txn, url.as_deref(), &hash).await? {
-        txn.rollback().await?;
+    if let Some(dup) = find_duplicate(&txn, &urls, &hash, input.web.as_ref()).await? {
+        if let MergeOutcome::Duplicate { article_id, reason } = dup {
+            record_urls(&txn, article_id, &urls, reason.relation()).await?;
+        }
+        txn.commit().await?;
         return Ok(dup);
     }
 
@@ -200,6 +236,9 @@ pub async fn merge_document(
         content_hash: Set(hash.clone()),
         source_id: Set(input.source_id.map(str::to_string)),
         ingested_at: Set(now),
+        raw_page: Set(input.web.map(|w| w.raw_gzip.to_vec())),
+        raw_content_type: Set(input.web.and_then(|w| w.content_type.map(str::to_string))),
+        simhash: Set(input.web.map(|w| w.simhash as i64)),
         ..Default::default()
     }
     .insert(&txn)
@@ -210,12 +249,13 @@ pub async fn merge_document(
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             txn.rollback().await?;
             let conn = store.conn().begin().await?;
-            let dup = find_duplicate(&conn, url.as_deref(), &hash).await?;
+            let dup = find_duplicate(&conn, &urls, &hash, None).await?;
             conn.rollback().await?;
             return dup.ok_or(StoreError::Db(e));
         }
         Err(e) => return Err(e.into()),
     };
+    record_urls(&txn, article.id, &urls, "canonical").await?;
 
     let mut merger = Merger {
         txn: &txn,
@@ -238,29 +278,118 @@ pub async fn merge_document(
     })
 }
 
+/// The URLs a document is known by: its canonical URL first, then the one fetched.
+fn article_urls(canonical: Option<&str>, web: Option<&WebPage<'_>>) -> Vec<String> {
+    let mut urls: Vec<String> = canonical.map(str::to_string).into_iter().collect();
+    if let Some(w) = web {
+        let fetched = canonical_url(w.fetched_url);
+        if !urls.contains(&fetched) {
+            urls.push(fetched);
+        }
+    }
+    urls
+}
+
+/// Adds `urls` to the addresses of `article_id`; addresses already known are left as
+/// they are (the first relation recorded stays).
+async fn record_urls(
+    txn: &DatabaseTransaction,
+    article_id: i64,
+    urls: &[String],
+    relation: &str,
+) -> Result<(), StoreError> {
+    for (i, url) in urls.iter().enumerate() {
+        let relation = if i == 0 { relation } else { "fetched" };
+        let row = article_url::ActiveModel {
+            article_id: Set(article_id),
+            url: Set(url.clone()),
+            relation: Set(relation.to_string()),
+            first_seen: Set(Utc::now()),
+            ..Default::default()
+        };
+        article_url::Entity::insert(row)
+            .on_conflict_do_nothing_on([article_url::Column::Url])
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The stored article that `url` (in any form that canonicalises the same) belongs to.
+pub async fn article_for_url(store: &Store, url: &str) -> Result<Option<i64>, StoreError> {
+    let conn = store.conn().begin().await?;
+    let found = article_by_urls(&conn, &[canonical_url(url)]).await?;
+    conn.rollback().await?;
+    Ok(found)
+}
+
+async fn article_by_urls(
+    txn: &DatabaseTransaction,
+    urls: &[String],
+) -> Result<Option<i64>, StoreError> {
+    if urls.is_empty() {
+        return Ok(None);
+    }
+    if let Some(a) = article::Entity::find()
+        .filter(article::Column::Url.is_in(urls.iter().cloned()))
+        .one(txn)
+        .await?
+    {
+        return Ok(Some(a.id));
+    }
+    Ok(article_url::Entity::find()
+        .filter(article_url::Column::Url.is_in(urls.iter().cloned()))
+        .one(txn)
+        .await?
+        .map(|u| u.article_id))
+}
+
 async fn find_duplicate(
     txn: &DatabaseTransaction,
-    url: Option<&str>,
+    urls: &[String],
     hash: &str,
+    web: Option<&WebPage<'_>>,
 ) -> Result<Option<MergeOutcome>, StoreError> {
-    if let Some(url) = url
-        && let Some(a) = article::Entity::find()
-            .filter(article::Column::Url.eq(url))
-            .one(txn)
-            .await?
-    {
+    if let Some(article_id) = article_by_urls(txn, urls).await? {
         return Ok(Some(MergeOutcome::Duplicate {
-            article_id: a.id,
+            article_id,
             reason: DuplicateReason::SameUrl,
         }));
     }
-    Ok(article::Entity::find()
+    if let Some(a) = article::Entity::find()
+        .select_only()
+        .column(article::Column::Id)
         .filter(article::Column::ContentHash.eq(hash))
+        .into_tuple::<i64>()
         .one(txn)
         .await?
-        .map(|a| MergeOutcome::Duplicate {
-            article_id: a.id,
+    {
+        return Ok(Some(MergeOutcome::Duplicate {
+            article_id: a,
             reason: DuplicateReason::SameContent,
+        }));
+    }
+    let Some(web) = web else { return Ok(None) };
+    let recent: Vec<(i64, Option<i64>)> = article::Entity::find()
+        .select_only()
+        .column(article::Column::Id)
+        .column(article::Column::Simhash)
+        .filter(article::Column::Simhash.is_not_null())
+        .order_by_desc(article::Column::Id)
+        .limit(NEAR_DUPLICATE_WINDOW)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(recent
+        .into_iter()
+        .filter_map(|(id, h)| {
+            let d = (h? as u64 ^ web.simhash).count_ones();
+            (d <= web.near_duplicate_distance).then_some((d, id))
+        })
+        .min()
+        .map(|(_, article_id)| MergeOutcome::Duplicate {
+            article_id,
+            reason: DuplicateReason::NearDuplicate,
         }))
 }
 

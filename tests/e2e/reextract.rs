@@ -75,6 +75,7 @@ async fn a_fact_only_an_older_extractor_read_is_retracted_and_real_facts_gain_ev
             text: &doc.body,
             source_id: None,
             extractor_version: "cdmo-extract/0.0.1",
+            web: None,
         },
     )
     .await

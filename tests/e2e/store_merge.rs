@@ -69,6 +69,7 @@ async fn merge(store: &Store, record: &ExtractionRecord, text: &str) -> MergeOut
             text,
             source_id: Some("test"),
             extractor_version: "test/1",
+            web: None,
         },
     )
     .await
@@ -391,6 +392,7 @@ async fn a_rejected_record_leaves_nothing_half_written(engine: Engine) {
             text: "bad",
             source_id: None,
             extractor_version: "t",
+            web: None,
         },
     )
     .await

@@ -16,6 +16,10 @@ pub struct Model {
     pub new_articles: i32,
     pub duplicates: i32,
     pub failed: i32,
+    /// Pages the server answered 304 Not Modified.
+    pub unchanged: i32,
+    /// Links not fetched because their URL is already stored.
+    pub skipped: i32,
     #[sea_orm(column_type = "Text")]
     pub errors: String,
 }

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_initial;
 mod m20261122_000002_retractions;
+mod m20261122_000003_web_ingest;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_initial::Migration),
             Box::new(m20261122_000002_retractions::Migration),
+            Box::new(m20261122_000003_web_ingest::Migration),
         ]
     }
 }
