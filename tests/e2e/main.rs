@@ -8,6 +8,7 @@ mod engines;
 mod eval_set;
 mod extraction;
 mod extraction_cases;
+mod leases;
 mod reextract;
 mod schema;
 mod store_merge;
