@@ -53,6 +53,10 @@ impl Validators {
 }
 
 #[derive(Clone, Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per network request, moved once; boxing would only add an allocation"
+)]
 pub enum Fetched {
     /// The server answered 304 to a conditional GET: the caller's copy is current.
     /// `url` is the URL that answered (after any redirects).

@@ -1,6 +1,9 @@
 //! Per-host politeness: at most N requests in flight to one host, and request starts at
 //! least a delay apart, shared by every clone of a `Fetcher`.
 //!
+//! The delay is also kept after each request ends, so the server sees starts at least the
+//! delay apart even when one request went out late (a new connection, a slow handshake)
+//! and the next on time: spacing client-side starts alone does not promise that.
 //! A host is `host:port`: two servers on one machine (and the test servers on 127.0.0.1)
 //! are separate hosts, while pages and robots.txt of one site share one budget. A slot is
 //! a reservation: the next start time is pushed forward when it is handed out, so waiters
@@ -25,9 +28,22 @@ struct Schedule {
     crawl_delay: Duration,
 }
 
-/// Held while a request (body included) is in flight; dropping it frees the host.
+/// Held while a request (body included) is in flight; dropping it frees the host after
+/// pushing its next start to at least a delay from now.
 pub struct Slot {
+    host: Arc<Host>,
+    delay: Duration,
+    // Dropped after `Drop::drop` has moved the schedule, so a waiter given this permit
+    // reserves its start against the updated schedule.
     _permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut schedule = self.host.schedule.lock().unwrap_or_else(|p| p.into_inner());
+        let earliest = Instant::now() + self.delay.max(schedule.crawl_delay);
+        schedule.next_start = schedule.next_start.max(earliest);
+    }
 }
 
 pub struct HostLimits {
@@ -83,7 +99,11 @@ impl HostLimits {
             start
         };
         tokio::time::sleep_until(start).await;
-        Slot { _permit: permit }
+        Slot {
+            host,
+            delay: self.delay,
+            _permit: permit,
+        }
     }
 
     /// Keeps every request to `key` from starting before `until` (a `Retry-After`).
