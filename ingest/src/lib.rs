@@ -8,13 +8,19 @@
 //!   resolution), never per-article lookups; phrases and names live in data files.
 //! - Nothing here knows about GraphQL; writing goes through `cdmo_store::merge`.
 
+pub mod charset;
 pub mod document;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub mod feed;
+pub mod fetch;
+pub mod host_limits;
 pub mod language;
+pub mod near_dup;
 pub mod pipeline;
 pub mod reextract;
+pub mod robots;
 pub mod seeds;
 pub mod sources;
 
