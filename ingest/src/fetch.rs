@@ -733,6 +733,34 @@ mod tests {
     }
 
     #[test]
+    fn a_redirect_to_a_private_address_or_another_scheme_is_refused() {
+        let fetcher = Fetcher::new(&FetchSettings::default()).unwrap();
+        let from = Url::parse("https://news.example.org/a").unwrap();
+        for (location, private) in [
+            ("http://127.0.0.1/admin", true),
+            ("http://169.254.169.254/latest/meta-data/", true),
+            ("http://[fd00::1]:8080/", true),
+            ("http://0x7f.1/", true),
+            ("file:///etc/passwd", false),
+        ] {
+            let err = fetcher.redirect_target(&from, location).unwrap_err();
+            if private {
+                assert!(
+                    matches!(err, FetchError::PrivateAddress { .. }),
+                    "{location}: {err}"
+                );
+            } else {
+                assert!(
+                    matches!(err, FetchError::UnsupportedScheme { .. }),
+                    "{location}: {err}"
+                );
+            }
+        }
+        let next = fetcher.redirect_target(&from, "/b#top").unwrap();
+        assert_eq!(next.as_str(), "https://news.example.org/b");
+    }
+
+    #[test]
     fn retry_after_is_read_as_seconds_or_as_an_http_date() {
         let now = DateTime::parse_from_rfc3339("2015-10-21T07:27:00Z")
             .unwrap()

@@ -1,13 +1,11 @@
 //! Per-host politeness: at most N requests in flight to one host, and request starts at
 //! least a delay apart, shared by every clone of a `Fetcher`.
 //!
-//! The delay is also kept after each request ends, so the server sees starts at least the
-//! delay apart even when one request went out late (a new connection, a slow handshake)
-//! and the next on time: spacing client-side starts alone does not promise that.
 //! A host is `host:port`: two servers on one machine (and the test servers on 127.0.0.1)
-//! are separate hosts, while pages and robots.txt of one site share one budget. A slot is
-//! a reservation: the next start time is pushed forward when it is handed out, so waiters
-//! are spaced by the delay even when they all arrive at once.
+//! are separate hosts, while pages and robots.txt of one site share one budget. Waiters
+//! take their start times in turn, and the delay is also kept after each request ends: a
+//! request that went out late (a new connection, a slow handshake) must not let the next
+//! one reach the server sooner than the delay after it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -19,6 +17,9 @@ use url::Url;
 
 struct Host {
     permits: Arc<Semaphore>,
+    /// Held by the one request waiting for its start time, so starts are handed out in
+    /// turn and each sees the schedule as moved by requests that ended while it waited.
+    gate: tokio::sync::Mutex<()>,
     schedule: Mutex<Schedule>,
 }
 
@@ -75,6 +76,7 @@ impl HostLimits {
         let host = hosts.entry(key.to_string()).or_insert_with(|| {
             Arc::new(Host {
                 permits: Arc::new(Semaphore::new(self.concurrency)),
+                gate: tokio::sync::Mutex::new(()),
                 schedule: Mutex::new(Schedule {
                     next_start: Instant::now(),
                     crawl_delay: Duration::ZERO,
@@ -91,14 +93,24 @@ impl HostLimits {
         // The semaphore is never closed, so an error cannot happen; without a permit the
         // request still honours the delay.
         let permit = Arc::clone(&host.permits).acquire_owned().await.ok();
-        let start = {
+        let gate = host.gate.lock().await;
+        loop {
+            let next_start = host
+                .schedule
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .next_start;
+            if next_start <= Instant::now() {
+                break;
+            }
+            // A request ending meanwhile may move the start later: look again after waking.
+            tokio::time::sleep_until(next_start).await;
+        }
+        {
             let mut schedule = host.schedule.lock().unwrap_or_else(|p| p.into_inner());
-            let now = Instant::now();
-            let start = schedule.next_start.max(now);
-            schedule.next_start = start + self.delay.max(schedule.crawl_delay);
-            start
-        };
-        tokio::time::sleep_until(start).await;
+            schedule.next_start = Instant::now() + self.delay.max(schedule.crawl_delay);
+        }
+        drop(gate);
         Slot {
             host,
             delay: self.delay,
