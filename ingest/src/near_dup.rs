@@ -23,7 +23,7 @@ const CJK_SHINGLE: usize = 5;
 /// syndicated copies lie 11–21 bits apart and the different stories 23–34. Averaged over
 /// 30 random hash functions (the scatter a single 64-bit simhash has, about ±4 bits) the
 /// two groups lie 11–17 and 27–30 bits apart. Both gaps have 22 in the middle. A copy
-/// rewritten more heavily than a wire service's edit can pass it.
+/// rewritten more heavily than a wire service's edit can land above it and be missed.
 pub const NEAR_DUPLICATE_MAX_DISTANCE: u32 = 22;
 
 /// The 64-bit simhash of a text. Each distinct shingle counts once, so a sentence repeated
