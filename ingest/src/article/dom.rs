@@ -134,9 +134,10 @@ pub(crate) struct El<'a> {
     pub weight: i16,
     /// Page chrome by tag, role, hint or hidden state: left out of the text.
     pub boiler: bool,
-    /// Chrome by class/id hint only; overruled when the element holds most of the page's
-    /// paragraph text (a layout class such as "grid--adrail" on the article's wrapper).
-    pub hint_boiler: bool,
+    /// Chrome by class/id hint only (0 none, 1 weak, 2 strong); overruled when the element
+    /// holds much of the page's paragraph text (a layout class such as "grid--adrail" on a
+    /// wrapper of the article).
+    pub hint_boiler: u8,
     /// An ancestor (or the element itself) is page chrome.
     pub in_boiler: bool,
     pub class: &'a str,
@@ -284,13 +285,13 @@ static HINTS: LazyLock<Option<Hints>> = LazyLock::new(|| {
         })
 });
 
-/// (weight, chrome) of one class or id attribute value.
-fn hint(value: &str) -> (i16, bool) {
+/// (weight, chrome: 0 no, 1 weak, 2 strong) of one class or id attribute value.
+fn hint(value: &str) -> (i16, u8) {
     if value.is_empty() {
-        return (0, false);
+        return (0, 0);
     }
     let Some(h) = HINTS.as_ref() else {
-        return (0, false);
+        return (0, 0);
     };
     let (mut strong, mut weak, mut positive) = (false, false, false);
     for m in h.ac.find_overlapping_iter(value) {
@@ -314,7 +315,14 @@ fn hint(value: &str) -> (i16, bool) {
         (false, true) => 25,
         _ => 0,
     };
-    (weight, strong || (weak && !positive))
+    let chrome = if strong {
+        2
+    } else if weak && !positive {
+        1
+    } else {
+        0
+    };
+    (weight, chrome)
 }
 
 fn counts(text: &str, chars: &mut u32, commas: &mut u32) {
@@ -465,7 +473,14 @@ fn settle_chrome(els: &mut [El<'_>]) {
     let total = els.first().map_or(0, |e| e.pchars);
     for i in 0..els.len() {
         let el = &els[i];
-        let boiler = el.boiler || (el.hint_boiler && el.pchars * 2 < total.max(1));
+        // Tuned on AEB: strong hints yield to half the page's paragraph text, weak ones to a
+        // tenth.
+        let boiler = el.boiler
+            || match el.hint_boiler {
+                2 => el.pchars * 2 < total.max(1),
+                1 => el.pchars * 10 < total.max(1),
+                _ => false,
+            };
         let parent_in = el.parent != NONE && els[el.parent as usize].in_boiler;
         let el = &mut els[i];
         el.boiler = boiler;
@@ -474,13 +489,13 @@ fn settle_chrome(els: &mut [El<'_>]) {
 }
 
 fn new_el<'a>(e: &'a scraper::node::Element, tag: Tag, parent: u32, page: &Page<'a>) -> El<'a> {
-    let (mut class, mut weight, mut boiler, mut hint_boiler) = ("", 0i16, false, false);
+    let (mut class, mut weight, mut boiler, mut hint_boiler) = ("", 0i16, false, 0u8);
     for (k, v) in e.attrs() {
         match k {
             "class" | "id" => {
                 let (w, b) = hint(v);
                 weight += w;
-                hint_boiler |= b;
+                hint_boiler = hint_boiler.max(b);
                 if k == "class" {
                     class = v;
                 }
@@ -517,7 +532,7 @@ fn new_el<'a>(e: &'a scraper::node::Element, tag: Tag, parent: u32, page: &Page<
     if matches!(tag, Tag::Html | Tag::Body | Tag::Main | Tag::Article) {
         // Whole-page wrappers often carry layout classes such as "has-sidebar"; they are
         // never chrome themselves.
-        hint_boiler = false;
+        hint_boiler = 0;
     }
     boiler |= tag == Tag::Chrome;
     El {
@@ -610,12 +625,12 @@ mod tests {
 
     #[test]
     fn class_hints_weigh_content_up_and_chrome_down() {
-        assert_eq!(hint("article-body"), (25, false));
-        assert_eq!(hint("related-articles"), (0, true));
-        assert_eq!(hint("comments"), (-25, true));
-        assert_eq!(hint("top-ad"), (-25, true));
-        assert_eq!(hint("headline"), (0, false));
-        assert_eq!(hint("post-meta"), (0, false));
-        assert_eq!(hint("meta"), (-25, true));
+        assert_eq!(hint("article-body"), (25, 0));
+        assert_eq!(hint("related-articles"), (0, 2));
+        assert_eq!(hint("comments"), (-25, 2));
+        assert_eq!(hint("top-ad"), (-25, 1));
+        assert_eq!(hint("headline"), (0, 0));
+        assert_eq!(hint("post-meta"), (0, 0));
+        assert_eq!(hint("meta"), (-25, 1));
     }
 }

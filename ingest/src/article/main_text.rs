@@ -247,6 +247,7 @@ struct Renderer<'p> {
     link_chars: u32,
     link_depth: u32,
     heading_depth: u32,
+    heading_level: u8,
     pending_heading: Option<String>,
     title: String,
 }
@@ -278,9 +279,11 @@ impl Renderer<'_> {
             let link_heavy = self.link_chars * 2 > self.chars;
             if heading {
                 let n = normalize(text);
-                let is_title = !self.title.is_empty()
-                    && n.len() >= 8
-                    && (self.title.contains(&n) || n.contains(&self.title));
+                // The headline is the page's title, not its body.
+                let is_title = self.heading_level == 1
+                    || !self.title.is_empty()
+                        && n.len() >= 8
+                        && (self.title.contains(&n) || n.contains(&self.title));
                 if !is_title && !link_heavy && !is_furniture(text) {
                     self.pending_heading = Some(text.to_string());
                 }
@@ -313,7 +316,10 @@ impl Renderer<'_> {
                     }
                     match el.tag {
                         Tag::A => self.link_depth += 1,
-                        Tag::Heading(_) => self.heading_depth += 1,
+                        Tag::Heading(l) => {
+                            self.heading_depth += 1;
+                            self.heading_level = l;
+                        }
                         _ => {}
                     }
                     last_br = false;
@@ -397,6 +403,7 @@ pub(crate) fn extract(page: &Page<'_>) -> String {
         link_chars: 0,
         link_depth: 0,
         heading_depth: 0,
+        heading_level: 0,
         pending_heading: None,
         title: page.title.map(normalize).unwrap_or_default(),
     };
