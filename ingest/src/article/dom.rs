@@ -138,6 +138,9 @@ pub(crate) struct El<'a> {
     /// holds much of the page's paragraph text (a layout class such as "grid--adrail" on a
     /// wrapper of the article).
     pub hint_boiler: u8,
+    /// Weakly hinted as chrome (menu, meta, author, tags…): skipped on output when small
+    /// beside the text being rendered, but its paragraphs still count.
+    pub weak: bool,
     /// An ancestor (or the element itself) is page chrome.
     pub in_boiler: bool,
     pub class: &'a str,
@@ -154,6 +157,8 @@ pub(crate) struct El<'a> {
     pub own_commas: u32,
     /// Characters of paragraphs (own text of 25+ characters, mostly not links) in the subtree.
     pub pchars: u32,
+    /// The same, leaving out paragraphs under chrome.
+    pub clean_pchars: u32,
     pub element_children: u32,
 }
 
@@ -473,18 +478,28 @@ fn settle_chrome(els: &mut [El<'_>]) {
     let total = els.first().map_or(0, |e| e.pchars);
     for i in 0..els.len() {
         let el = &els[i];
-        // Tuned on AEB: strong hints yield to half the page's paragraph text, weak ones to a
-        // tenth.
-        let boiler = el.boiler
-            || match el.hint_boiler {
-                2 => el.pchars * 2 < total.max(1),
-                1 => el.pchars * 10 < total.max(1),
-                _ => false,
-            };
+        // Strong hints yield to half the page's paragraph text (tuned on AEB).
+        let boiler = el.boiler || (el.hint_boiler == 2 && el.pchars * 2 < total.max(1));
         let parent_in = el.parent != NONE && els[el.parent as usize].in_boiler;
         let el = &mut els[i];
+        el.weak = el.hint_boiler == 1;
         el.boiler = boiler;
         el.in_boiler = boiler || parent_in;
+    }
+    // Children come after their parents, so a backward sweep sums bottom-up.
+    for i in (0..els.len()).rev() {
+        let el = &els[i];
+        let own = if !el.in_boiler && el.own_chars >= 25 && el.own_link_chars * 2 <= el.own_chars {
+            el.own_chars
+        } else {
+            0
+        };
+        let sum = els[i].clean_pchars + own;
+        els[i].clean_pchars = sum;
+        let p = els[i].parent;
+        if p != NONE {
+            els[p as usize].clean_pchars += sum;
+        }
     }
 }
 
@@ -543,6 +558,7 @@ fn new_el<'a>(e: &'a scraper::node::Element, tag: Tag, parent: u32, page: &Page<
         weight,
         boiler,
         hint_boiler,
+        weak: false,
         in_boiler: false,
         class,
         ev_start: page.events.len() as u32,
@@ -553,6 +569,7 @@ fn new_el<'a>(e: &'a scraper::node::Element, tag: Tag, parent: u32, page: &Page<
         own_link_chars: 0,
         own_commas: 0,
         pchars: 0,
+        clean_pchars: 0,
         element_children: 0,
     }
 }

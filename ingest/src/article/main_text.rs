@@ -6,6 +6,9 @@
 
 use super::dom::{El, Ev, NONE, Page, Tag};
 
+/// How much more clean paragraph text a parent must hold to replace the candidate.
+const CLIMB: f32 = 1.5;
+
 /// Own text shorter than this is not a paragraph (readability's 25).
 const MIN_PARAGRAPH: u32 = 25;
 
@@ -129,6 +132,26 @@ fn top_candidate(els: &[El<'_>], scores: &[f32]) -> Option<u32> {
         }
         last = ps;
         parent = els[parent as usize].parent;
+    }
+
+    // Article text split over sibling wrappers (chunks between ads): climb to a near
+    // ancestor (wrappers in between hold the same text) that holds clearly more clean
+    // paragraph text.
+    'climb: loop {
+        let base = els[top as usize].clean_pchars as f32;
+        let mut p = els[top as usize].parent;
+        for _ in 0..3 {
+            if p == NONE || is_page_root(els[p as usize].tag) {
+                break 'climb;
+            }
+            let pe = &els[p as usize];
+            if pe.clean_pchars as f32 > base * CLIMB && link_density(pe) < 0.5 {
+                top = p;
+                continue 'climb;
+            }
+            p = pe.parent;
+        }
+        break;
     }
 
     // An only child says no more than its parent.
@@ -303,11 +326,12 @@ impl Renderer<'_> {
         let mut i = self.els[root as usize].ev_start as usize;
         let end = (self.els[root as usize].ev_end as usize).min(events.len());
         let mut last_br = false;
+        let root_pchars = self.els[root as usize].clean_pchars;
         while i < end {
             match events[i] {
                 Ev::Open(idx) => {
                     let el = &self.els[idx as usize];
-                    if idx != root && el.boiler {
+                    if idx != root && (el.boiler || el.weak && el.clean_pchars * 10 < root_pchars) {
                         i = el.ev_end as usize;
                         continue;
                     }
@@ -410,5 +434,25 @@ pub(crate) fn extract(page: &Page<'_>) -> String {
     for root in roots {
         r.render(&page.events, root);
     }
+    trim_edges(&mut r.blocks);
     r.blocks.join("\n\n")
+}
+
+/// A block that reads as running text rather than a label (a name, a date, "Text size").
+fn is_sentence(block: &str) -> bool {
+    block.chars().count() >= 80
+        || block
+            .trim_end_matches(['"', '”', '’', '\'', ')', '»', '」'])
+            .ends_with(['.', '!', '?', '。', '！', '？', '…', ':'])
+}
+
+/// Drops the labels before the first and after the last sentence: bylines, datelines,
+/// widget titles around the text.
+fn trim_edges(blocks: &mut Vec<String>) {
+    let Some(first) = blocks.iter().position(|b| is_sentence(b)) else {
+        return;
+    };
+    let last = blocks.iter().rposition(|b| is_sentence(b)).unwrap_or(first);
+    blocks.truncate(last + 1);
+    blocks.drain(..first);
 }
