@@ -8,6 +8,7 @@
 //!   resolution), never per-article lookups; phrases and names live in data files.
 //! - Nothing here knows about GraphQL; writing goes through `cdmo_store::merge`.
 
+pub mod article;
 pub mod charset;
 pub mod document;
 pub mod error;
