@@ -6,8 +6,12 @@
     reason = "a test fails loudly"
 )]
 
+mod cli_web;
 #[path = "../../tests/e2e/db.rs"]
 mod db;
+#[allow(dead_code)]
+#[path = "../../ingest/tests/support/http_server.rs"]
+mod http_server;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

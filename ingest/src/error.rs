@@ -25,4 +25,16 @@ pub enum IngestError {
     Rules { file: String, message: String },
     #[error("{0}")]
     Store(#[from] cdmo_store::StoreError),
+    #[error("{0}")]
+    Fetch(#[from] crate::fetch::FetchError),
+    #[error("{origin}: no article text found ({chars} characters of main text)")]
+    NoArticleText { origin: String, chars: usize },
+    #[error("no source `{id}` in the sources file (it has: {known})")]
+    UnknownSource { id: String, known: String },
+    #[error("source `{id}`: schedule: {message}")]
+    Schedule { id: String, message: String },
+    #[error(
+        "no enabled source has a `schedule`; nothing to run (use `ingest run` for one-off runs)"
+    )]
+    NothingScheduled,
 }

@@ -22,8 +22,10 @@ pub mod near_dup;
 pub mod pipeline;
 pub mod reextract;
 pub mod robots;
+pub mod schedule;
 pub mod seeds;
 pub mod sources;
+pub mod web;
 
 pub use document::{ArticleMeta, Document, Manifest, parse_document, read_document};
 pub use error::IngestError;

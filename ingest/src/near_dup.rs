@@ -29,6 +29,26 @@ pub const NEAR_DUPLICATE_MAX_DISTANCE: u32 = 22;
 /// The 64-bit simhash of a text. Each distinct shingle counts once, so a sentence repeated
 /// in one copy does not pull the hash away from the other.
 pub fn simhash(text: &str) -> u64 {
+    let features = features(text);
+    let mut weights = [0i32; 64];
+    for f in features {
+        for (bit, w) in weights.iter_mut().enumerate() {
+            if f >> bit & 1 == 1 {
+                *w += 1;
+            } else {
+                *w -= 1;
+            }
+        }
+    }
+    weights
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| **w > 0)
+        .fold(0u64, |h, (bit, _)| h | 1 << bit)
+}
+
+/// The distinct shingle hashes of a text.
+fn features(text: &str) -> std::collections::HashSet<u64> {
     let tokens = tokens(text);
     let mut features = std::collections::HashSet::new();
     for (i, t) in tokens.iter().enumerate() {
@@ -45,21 +65,29 @@ pub fn simhash(text: &str) -> u64 {
         // A text shorter than one shingle is hashed from what it has.
         features.insert(feature_hash(&tokens));
     }
-    let mut weights = [0i32; 64];
-    for f in features {
-        for (bit, w) in weights.iter_mut().enumerate() {
-            if f >> bit & 1 == 1 {
-                *w += 1;
-            } else {
-                *w -= 1;
-            }
-        }
+    features
+}
+
+/// Share of the shorter text's shingles that the other text has too (0 to 1).
+pub fn containment(a: &str, b: &str) -> f64 {
+    let (fa, fb) = (features(a), features(b));
+    let smaller = fa.len().min(fb.len());
+    if smaller == 0 {
+        return 0.0;
     }
-    weights
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| **w > 0)
-        .fold(0u64, |h, (bit, _)| h | 1 << bit)
+    fa.intersection(&fb).count() as f64 / smaller as f64
+}
+
+/// Least `containment` for two texts whose simhashes are close to be one story: a
+/// syndicated copy keeps most of its word triples (a cut paragraph or a new dateline
+/// removes few), while two stories about the same companies share only names and stock
+/// phrases. The simhash only finds candidates cheaply; this decides, because a false
+/// merge would hide an article.
+pub const SAME_STORY_MIN_CONTAINMENT: f64 = 0.5;
+
+/// Whether `a` and `b` tell the same story (see `SAME_STORY_MIN_CONTAINMENT`).
+pub fn same_story(a: &str, b: &str) -> bool {
+    containment(a, b) >= SAME_STORY_MIN_CONTAINMENT
 }
 
 /// Number of differing bits.

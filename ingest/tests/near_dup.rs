@@ -76,3 +76,41 @@ fn a_text_is_a_near_duplicate_of_itself_re_wrapped() {
     assert!(is_near_duplicate(simhash(&text), simhash(&rewrapped)));
     assert_eq!(hamming(simhash(&text), simhash(&rewrapped)), 0);
 }
+
+/// (name, containment) of every pair in a folder.
+fn containments(kind: &str) -> Vec<(String, f64)> {
+    let dir = dir(kind);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            name.strip_suffix(".a.txt").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    names
+        .into_iter()
+        .map(|n| {
+            let a = read(&dir.join(format!("{n}.a.txt")));
+            let b = read(&dir.join(format!("{n}.b.txt")));
+            (n, cdmo_ingest::near_dup::containment(&a, &b))
+        })
+        .collect()
+}
+
+#[test]
+fn shingle_containment_confirms_syndicated_copies_with_a_wide_margin() {
+    use cdmo_ingest::near_dup::SAME_STORY_MIN_CONTAINMENT as MIN;
+    let syndicated = containments("syndicated");
+    let same_topic = containments("same_topic");
+    for (n, c) in syndicated.iter().chain(&same_topic) {
+        println!("{n:6} containment {c:.2}");
+    }
+    for (n, c) in &syndicated {
+        assert!(*c >= MIN + 0.15, "syndicated {n} only {c:.2}");
+    }
+    for (n, c) in &same_topic {
+        assert!(*c <= MIN - 0.2, "same-topic {n} at {c:.2}");
+    }
+}

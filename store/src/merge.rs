@@ -56,7 +56,7 @@ pub struct DocumentInput<'a> {
 }
 
 /// A fetched page behind a document.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct WebPage<'a> {
     /// The URL fetched (after redirects); kept beside the canonical URL.
     pub fetched_url: &'a str,
@@ -67,7 +67,24 @@ pub struct WebPage<'a> {
     /// is the same story (a syndicated copy).
     pub simhash: u64,
     pub near_duplicate_distance: u32,
+    /// Decides whether a stored text whose simhash is close tells the same story as this
+    /// one (the simhash only finds candidates; a false merge would hide an article).
+    pub same_story: &'a (dyn Fn(&str) -> bool + Sync),
 }
+
+impl std::fmt::Debug for WebPage<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebPage")
+            .field("fetched_url", &self.fetched_url)
+            .field("raw_bytes", &self.raw_gzip.len())
+            .field("content_type", &self.content_type)
+            .field("simhash", &self.simhash)
+            .finish_non_exhaustive()
+    }
+}
+
+/// At most this many simhash candidates are read back and compared shingle by shingle.
+const NEAR_DUPLICATE_CANDIDATES: usize = 5;
 
 /// How many of the newest articles a near-duplicate is looked for among: syndicated
 /// copies appear within days, and the scan must stay cheap as the store grows.
@@ -380,17 +397,29 @@ async fn find_duplicate(
         .into_tuple()
         .all(txn)
         .await?;
-    Ok(recent
+    let mut close: Vec<(u32, i64)> = recent
         .into_iter()
         .filter_map(|(id, h)| {
             let d = (h? as u64 ^ web.simhash).count_ones();
             (d <= web.near_duplicate_distance).then_some((d, id))
         })
-        .min()
-        .map(|(_, article_id)| MergeOutcome::Duplicate {
-            article_id,
-            reason: DuplicateReason::NearDuplicate,
-        }))
+        .collect();
+    close.sort_unstable();
+    for (_, id) in close.into_iter().take(NEAR_DUPLICATE_CANDIDATES) {
+        let text: Option<String> = article::Entity::find_by_id(id)
+            .select_only()
+            .column(article::Column::Text)
+            .into_tuple()
+            .one(txn)
+            .await?;
+        if text.is_some_and(|t| (web.same_story)(&t)) {
+            return Ok(Some(MergeOutcome::Duplicate {
+                article_id: id,
+                reason: DuplicateReason::NearDuplicate,
+            }));
+        }
+    }
+    Ok(None)
 }
 
 struct Merger<'t> {

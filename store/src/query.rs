@@ -647,13 +647,41 @@ pub async fn table_counts(store: &Store) -> Result<Vec<(&'static str, u64)>, Sto
     ])
 }
 
-/// The most recent ingest runs, newest first.
-pub async fn recent_runs(store: &Store, limit: u64) -> Result<Vec<ingest_run::Model>, StoreError> {
-    Ok(ingest_run::Entity::find()
-        .order_by_desc(ingest_run::Column::Id)
-        .limit(limit)
-        .all(store.conn())
-        .await?)
+/// Which ingest runs to list.
+#[derive(Debug, Clone, Default)]
+pub struct IngestRunFilter {
+    pub source_id: Option<String>,
+    /// `running`, `ok`, `partial`, `failed` or `interrupted`.
+    pub status: Option<String>,
+}
+
+/// Ingest runs, newest first (the cursor pages backwards through ids).
+pub async fn list_ingest_runs(
+    store: &Store,
+    f: &IngestRunFilter,
+    req: PageRequest,
+) -> Result<Page<ingest_run::Model>, StoreError> {
+    let db = store.conn();
+    let mut select = ingest_run::Entity::find();
+    if let Some(v) = &f.source_id {
+        select = select.filter(ingest_run::Column::SourceId.eq(v.clone()));
+    }
+    if let Some(v) = &f.status {
+        select = select.filter(ingest_run::Column::Status.eq(v.clone()));
+    }
+    let total = select.clone().count(db).await?;
+    let mut q = select.order_by_desc(ingest_run::Column::Id);
+    if let Some(after) = req.after {
+        q = q.filter(ingest_run::Column::Id.lt(after));
+    }
+    let mut items = q.limit(req.limit + 1).all(db).await?;
+    let has_next = items.len() as u64 > req.limit;
+    items.truncate(req.limit as usize);
+    Ok(Page {
+        items,
+        has_next,
+        total,
+    })
 }
 
 /// Checks that the database answers.

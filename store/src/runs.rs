@@ -2,9 +2,7 @@
 //! its counts and the errors of the items that failed.
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
 use crate::db::Store;
@@ -81,22 +79,6 @@ pub async fn finish_run(store: &Store, id: i64, counts: &RunCounts) -> Result<()
     am.errors = Set(serde_json::to_string(&counts.errors).unwrap_or_else(|_| "[]".into()));
     am.update(store.conn()).await?;
     Ok(())
-}
-
-/// The most recent runs (newest first), of one source or of all.
-pub async fn list_runs(
-    store: &Store,
-    source_id: Option<&str>,
-    limit: u64,
-) -> Result<Vec<ingest_run::Model>, StoreError> {
-    let mut q = ingest_run::Entity::find()
-        .order_by_desc(ingest_run::Column::StartedAt)
-        .order_by_desc(ingest_run::Column::Id)
-        .limit(limit);
-    if let Some(s) = source_id {
-        q = q.filter(ingest_run::Column::SourceId.eq(s));
-    }
-    Ok(q.all(store.conn()).await?)
 }
 
 /// Marks runs of `source_id` still shown as running as `interrupted`: called by the

@@ -2,6 +2,9 @@
 
 mod db;
 mod helpers;
+#[allow(dead_code, clippy::expect_used)]
+#[path = "../../ingest/tests/support/http_server.rs"]
+mod http_server;
 
 mod api;
 mod engines;
@@ -12,3 +15,4 @@ mod leases;
 mod reextract;
 mod schema;
 mod store_merge;
+mod web_ingest;

@@ -113,7 +113,17 @@ async fn ingesting_the_seeds_twice_changes_no_table_but_the_run_log(engine: Engi
     }
     assert_eq!(count_of(&after, "articles"), 5);
     assert_eq!(count_of(&after, "licenses"), 3);
-    let runs = query::recent_runs(&store, 1).await.unwrap();
+    let runs = query::list_ingest_runs(
+        &store,
+        &Default::default(),
+        query::PageRequest {
+            after: None,
+            limit: 1,
+        },
+    )
+    .await
+    .unwrap()
+    .items;
     assert_eq!((runs[0].status.as_str(), runs[0].duplicates), ("ok", 5));
 }
 

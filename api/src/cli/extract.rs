@@ -11,11 +11,24 @@ use cdmo_store::ExtractionRecord;
 
 use super::Format;
 
-pub fn run(input: &str, format: Format, manifest: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    input: &str,
+    format: Format,
+    manifest: Option<&Path>,
+    allow_private: bool,
+) -> anyhow::Result<ExitCode> {
     if input.starts_with("http://") || input.starts_with("https://") {
-        bail!(
-            "extracting from a URL needs the web fetcher, which is not built yet; save the page as text and pass the file"
-        );
+        if manifest.is_some() {
+            bail!("--manifest applies to files; a page's metadata comes from the page itself");
+        }
+        let url = url::Url::parse(input).with_context(|| format!("`{input}` is not a URL"))?;
+        let settings = cdmo_ingest::sources::FetchSettings {
+            allow_private,
+            ..Default::default()
+        };
+        let fetcher = cdmo_ingest::fetch::Fetcher::new(&settings)?;
+        let (doc, _page) = cdmo_ingest::web::fetch_document(&fetcher, &url).await?;
+        return print_record(&doc, format);
     }
     let manifest = match manifest {
         Some(p) => Some(Manifest::load(p)?),
@@ -36,8 +49,12 @@ pub fn run(input: &str, format: Format, manifest: Option<&Path>) -> anyhow::Resu
     } else {
         read_document(Path::new(input), manifest.as_ref())?
     };
+    print_record(&doc, format)
+}
+
+fn print_record(doc: &cdmo_ingest::Document, format: Format) -> anyhow::Result<ExitCode> {
     let extractor = Extractor::embedded()?;
-    let record = extractor.extract(&doc);
+    let record = extractor.extract(doc);
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&record)?),
         Format::Text => print!("{}", summary(&record)),

@@ -6,6 +6,8 @@ mod eval;
 mod extract;
 mod ingest;
 mod reextract;
+mod schedule;
+mod sources;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,10 +59,14 @@ pub enum Command {
         #[arg(long, value_name = "ADDR")]
         bind: Option<String>,
     },
-    /// Print the extraction record of one document (a text file, or - for standard input).
+    /// Print the extraction record of one document: a text file, - for standard input, or
+    /// an http(s) URL, fetched through the polite fetcher (robots.txt, size limits).
     Extract {
-        /// The document: a file path, or - to read standard input.
+        /// The document: a file path, - to read standard input, or a URL.
         input: String,
+        /// Let a URL on a private or loopback address be fetched (refused by default).
+        #[arg(long)]
+        allow_private: bool,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
@@ -98,6 +104,15 @@ pub enum Command {
         #[arg(long, default_value_t = 200, value_name = "N")]
         batch: u64,
     },
+    /// Run every enabled source on its own cron schedule until SIGINT/SIGTERM, which end
+    /// it cleanly after the article in hand.
+    Schedule {
+        #[command(flatten)]
+        web: WebArgs,
+    },
+    /// The sources file.
+    #[command(subcommand)]
+    Sources(SourcesCommand),
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Database maintenance.
@@ -127,6 +142,71 @@ pub enum IngestCommand {
         /// Also ingest the files of sub-folders.
         #[arg(long, short = 'r')]
         recursive: bool,
+    },
+    /// Run the sources of the sources file once: fetch what is new, extract, store, and
+    /// record each source's run.
+    Run {
+        #[command(flatten)]
+        web: WebArgs,
+        /// Only these sources (repeatable). Default: every enabled source.
+        #[arg(long = "source", value_name = "ID")]
+        sources: Vec<String>,
+        /// Skip articles a feed or sitemap dates before this day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        since: Option<chrono::NaiveDate>,
+        /// Fetch and extract, but write nothing to the database.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List the latest ingest runs with their counts and errors.
+    Runs {
+        /// Only runs of this source.
+        #[arg(long = "source", value_name = "ID")]
+        source: Option<String>,
+        /// How many runs.
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        limit: u64,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Options shared by the commands that read the sources file and fetch.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WebArgs {
+    /// The sources file.
+    #[arg(
+        long = "sources",
+        env = "CDMO_ATLAS_SOURCES",
+        default_value = "sources.toml",
+        value_name = "FILE"
+    )]
+    pub sources_file: PathBuf,
+    /// Let this run fetch private and loopback addresses (refused by default).
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Log lines instead of a progress bar, and fewer of them.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// How long a source's lease lasts without renewal; a process that dies holding one
+    /// blocks that source for at most this long.
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    pub lease_secs: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourcesCommand {
+    /// Validate the sources file (every problem with its line and field); fetches nothing.
+    Check {
+        /// The sources file.
+        #[arg(
+            long = "sources",
+            env = "CDMO_ATLAS_SOURCES",
+            default_value = "sources.toml",
+            value_name = "FILE"
+        )]
+        sources_file: PathBuf,
     },
 }
 
@@ -182,9 +262,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Extract {
             input,
+            allow_private,
             format,
             manifest,
-        } => extract::run(&input, format, manifest.as_deref()),
+        } => extract::run(&input, format, manifest.as_deref(), allow_private).await,
         Command::Eval { dir, json, check } => eval::run(&dir, json, check),
         Command::Ingest(IngestCommand::Files {
             paths,
@@ -194,6 +275,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open_store(&settings).await?;
             let options = cdmo_ingest::pipeline::FileOptions { dry_run, recursive };
             ingest::files(&store, &paths, options).await
+        }
+        Command::Ingest(IngestCommand::Run {
+            web,
+            sources,
+            since,
+            dry_run,
+        }) => {
+            let store = open_store(&settings).await?;
+            ingest::run(&store, &web, &sources, since, dry_run).await
+        }
+        Command::Ingest(IngestCommand::Runs {
+            source,
+            limit,
+            json,
+        }) => {
+            let store = open_store(&settings).await?;
+            ingest::runs(&store, source.as_deref(), limit, json).await
+        }
+        Command::Sources(SourcesCommand::Check { sources_file }) => sources::check(&sources_file),
+        Command::Schedule { web } => {
+            let store = open_store(&settings).await?;
+            schedule::run(&store, &web).await
         }
         Command::Reextract { since, batch } => {
             let store = open_store(&settings).await?;
@@ -221,7 +324,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for (table, n) in cdmo_store::query::table_counts(&store).await? {
                 println!("{table:<24} {n:>8}");
             }
-            let runs = cdmo_store::query::recent_runs(&store, 5).await?;
+            let runs = cdmo_store::query::list_ingest_runs(
+                &store,
+                &Default::default(),
+                cdmo_store::query::PageRequest {
+                    after: None,
+                    limit: 5,
+                },
+            )
+            .await?
+            .items;
             if !runs.is_empty() {
                 println!("\nlatest ingest runs:");
                 for r in runs {

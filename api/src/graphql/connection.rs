@@ -7,7 +7,7 @@ use cdmo_store::Store;
 use cdmo_store::query::{self, Page, PageRequest};
 
 use super::error::{StoreResultExt, bad_input};
-use super::types::{Agreement, Article, Facility, License, Organization, Policy};
+use super::types::{Agreement, Article, Facility, IngestRun, License, Organization, Policy};
 
 /// Fields every connection has besides edges and pageInfo.
 #[derive(SimpleObject)]
@@ -125,4 +125,10 @@ list!(
     query::ArticleFilter,
     query::list_articles,
     Article
+);
+list!(
+    ingest_runs,
+    query::IngestRunFilter,
+    query::list_ingest_runs,
+    IngestRun
 );

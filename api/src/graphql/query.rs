@@ -12,7 +12,8 @@ use super::connection::{self, Conn};
 use super::error::{StoreResultExt, bad_input, internal};
 use super::ids;
 use super::types::{
-    Agreement, Article, Facility, License, Organization, PartialDate, Policy, YearCount, load_org,
+    Agreement, Article, Facility, IngestRun, License, Organization, PartialDate, Policy, YearCount,
+    load_org,
 };
 
 fn country(c: Option<String>) -> async_graphql::Result<Option<String>> {
@@ -248,6 +249,24 @@ impl QueryRoot {
             date_to: to(f.date_to),
         };
         connection::articles(ctx, filter, first, after).await
+    }
+
+    /// Ingest runs, newest first: what each scheduled or manual run fetched, stored and
+    /// failed on.
+    async fn ingest_runs(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(desc = "Only runs of this source id.")] source: Option<String>,
+        #[graphql(desc = "Only runs with this status: running, ok, partial, failed, interrupted.")]
+        status: Option<String>,
+    ) -> async_graphql::Result<Conn<IngestRun>> {
+        let filter = q::IngestRunFilter {
+            source_id: source,
+            status,
+        };
+        connection::ingest_runs(ctx, filter, first, after).await
     }
 
     /// Licences granted per year, by country (undated licences are not counted); restrict

@@ -527,3 +527,73 @@ pub struct YearCount {
     pub country: Option<String>,
     pub count: u64,
 }
+
+/// One run of an ingest job over a source: when, what it fetched, and what failed.
+pub struct IngestRun(pub cdmo_store::entities::ingest_run::Model);
+
+/// An item a run could not ingest, and why.
+#[derive(SimpleObject)]
+pub struct IngestRunError {
+    /// The URL or file.
+    pub item: String,
+    pub error: String,
+}
+
+#[Object]
+impl IngestRun {
+    /// Global id.
+    async fn id(&self) -> ID {
+        ids::encode("IngestRun", self.0.id)
+    }
+    /// The source's id in `sources.toml` (`files` for `ingest files`).
+    async fn source(&self) -> &str {
+        &self.0.source_id
+    }
+    async fn started_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.started_at
+    }
+    /// Null while the run is going (or when its process died before finishing).
+    async fn finished_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.finished_at
+    }
+    /// `running`, `ok` (nothing failed), `partial` (some items failed), `failed` (nothing
+    /// succeeded) or `interrupted` (its process stopped before the end).
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    /// Pages fetched (feeds and listings included) or files read.
+    async fn fetched(&self) -> i32 {
+        self.0.fetched
+    }
+    /// Articles stored for the first time.
+    async fn new_articles(&self) -> i32 {
+        self.0.new_articles
+    }
+    /// Pages recognised as an article already stored (same URL, same text, or a
+    /// syndicated near-copy).
+    async fn duplicates(&self) -> i32 {
+        self.0.duplicates
+    }
+    /// Pages the server answered 304 Not Modified.
+    async fn unchanged(&self) -> i32 {
+        self.0.unchanged
+    }
+    /// Links not fetched because their URL was already stored.
+    async fn skipped(&self) -> i32 {
+        self.0.skipped
+    }
+    async fn failed(&self) -> i32 {
+        self.0.failed
+    }
+    /// Every failed item with its reason.
+    async fn errors(&self) -> Vec<IngestRunError> {
+        serde_json::from_str::<Vec<serde_json::Value>>(&self.0.errors)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| IngestRunError {
+                item: e["item"].as_str().unwrap_or_default().to_string(),
+                error: e["error"].as_str().unwrap_or_default().to_string(),
+            })
+            .collect()
+    }
+}
