@@ -464,3 +464,98 @@ async fn failures_are_recorded_per_page_and_the_run_goes_on() {
         stored[0].errors
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn since_skips_older_feed_items_and_a_dry_run_writes_nothing() {
+    let (store, _db) = test_store(Engine::Sqlite).await.unwrap();
+    let server = TestServer::start().await;
+    let articles = eval_articles();
+    let dates = ["2025-01-10", "2025-02-10", "2025-03-10", "2025-04-10"];
+    let mut items = Vec::new();
+    for (i, date) in dates.iter().enumerate() {
+        let (t, _, body) = &articles[10 + i];
+        let path = format!("/n/{i}");
+        server.route(&path, Reply::html(article_page(t, date, body, None)));
+        items.push((path, t.clone(), date.to_string()));
+    }
+    server.route("/feed.xml", Reply::text(rss(&server, &items)));
+    let file = sources(&format!(
+        "[[source]]\nid = \"feed\"\nkind = \"rss\"\nurl = \"{}\"\n",
+        server.url("/feed.xml")
+    ));
+    let extractor = Extractor::embedded().unwrap();
+    let dry = RunOptions {
+        dry_run: true,
+        since: chrono::NaiveDate::from_ymd_opt(2025, 3, 1),
+        ..RunOptions::default()
+    };
+    let r = run_sources(
+        &store,
+        &extractor,
+        &file,
+        Path::new("."),
+        &[],
+        &dry,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(r[0].counts.new_articles, 2, "{:?}", r[0].counts);
+    assert_eq!(r[0].run_id, None);
+    assert_eq!(
+        server.hits("/n/0"),
+        0,
+        "items before --since are not fetched"
+    );
+    for table in [
+        "articles",
+        "ingest_runs",
+        "source_leases",
+        "fetch_validators",
+    ] {
+        assert_eq!(
+            count(&store, &format!("SELECT COUNT(*) FROM {table}")).await,
+            0,
+            "a dry run wrote to {table}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphql_lists_ingest_runs_newest_first_with_their_errors() {
+    let app = crate::helpers::spawn_app(Engine::Sqlite).await.unwrap();
+    let server = TestServer::start().await;
+    let articles = eval_articles();
+    let (t, d, body) = &articles[20];
+    server.route("/ok.html", Reply::html(article_page(t, d, body, None)));
+    let file = sources(&format!(
+        "[[source]]\nid = \"kbr\"\nkind = \"urls\"\nurls = [\"{}\", \"{}\"]\n",
+        server.url("/ok.html"),
+        server.url("/missing.html")
+    ));
+    run(&app.store, &file).await;
+    run(&app.store, &file).await;
+    let data = app
+        .graphql(
+            r#"{ ingestRuns(first: 5, source: "kbr") { totalCount edges { node {
+                 source status fetched newArticles skipped failed finishedAt errors { item error } } } } }"#,
+        )
+        .await;
+    let runs = &data["ingestRuns"];
+    assert_eq!(runs["totalCount"], 2);
+    let newest = &runs["edges"][0]["node"];
+    let oldest = &runs["edges"][1]["node"];
+    assert_eq!(
+        (oldest["newArticles"].as_i64(), oldest["failed"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(oldest["status"], "partial");
+    assert_eq!(newest["skipped"], 1, "{newest}");
+    assert!(newest["finishedAt"].is_string());
+    let err = &newest["errors"][0];
+    assert!(
+        err["item"].as_str().unwrap().ends_with("/missing.html"),
+        "{err}"
+    );
+    assert!(err["error"].as_str().unwrap().contains("404"), "{err}");
+}
