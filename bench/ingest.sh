@@ -7,6 +7,7 @@
 #   --no-build    use target/release/cdmo-atlas as it is (default: cargo build --release -p cdmo-api)
 #   --no-dry-run  skip the extra `--dry-run` pass (fetch + read + extract, no writes)
 #   --keep        keep the temp dir (site, sources.toml, database, logs)
+# CDMO_ATLAS_BIN=PATH benchmarks another binary (implies --no-build).
 # The server runs on CPU 0 and cdmo-atlas on CPU 1 (taskset), one core each; politeness
 # delays are off (per_host_delay_ms = 0, robots not read). Target: >= 300 pages/s.
 set -euo pipefail
@@ -22,19 +23,20 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0; shift ;;
     --no-dry-run) DRY=0; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n 2,11p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HERE="$ROOT/bench/ingest"
-BIN="$ROOT/target/release/cdmo-atlas"
+BIN="${CDMO_ATLAS_BIN:-$ROOT/target/release/cdmo-atlas}"
 die() { echo "bench/ingest.sh: $*" >&2; exit 1; }
 
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install -y time)"
 command -v taskset >/dev/null || die "taskset is missing (util-linux)"
 [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs (server on CPU 0, cdmo-atlas on CPU 1)"
+[ -n "${CDMO_ATLAS_BIN:-}" ] && BUILD=0
 if [ "$BUILD" = 1 ]; then
   echo "building cdmo-atlas (release)..." >&2
   (cd "$ROOT" && cargo build --release -q -p cdmo-api) || die "cargo build failed"
@@ -83,6 +85,7 @@ url = "$BASE/sitemap.xml"
 max_pages = 5
 TOML
 
+LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 DB="$WORK/bench.db"
 # Runs one ingest; sets SECS, RSS_MB, CPU_S, LINE. $1 names the log, the rest are extra args.
 run_ingest() {
@@ -133,6 +136,7 @@ VERDICT=$([ "$F_RATE" -ge "$TARGET" ] && echo pass || echo FAIL)
 echo
 echo "cdmo-atlas ingest benchmark: $PAGES pages ($(python3 -c "import json;m=json.load(open('$WORK/site/manifest.json'));print(f\"{m['bytes']/1e6:.1f} MB, {m['min_bytes']//1000}-{m['max_bytes']//1000} KB each, from {m['articles']} eval articles\")"))"
 echo "server: asyncio keep-alive on CPU 0; cdmo-atlas on CPU 1; per_host_concurrency 8, no delay, no robots"
+echo "load average before the runs: $LOAD (other work on this machine skews the figures)"
 echo "server alone (Python client, 8 connections, CPU 1): $(rate "$S_PAGES" "$S_SECS") pages/s ($S_PAGES pages in ${S_SECS}s)"
 echo
 row "run" "pages" "seconds" "pages/s" "peak RSS" "CPU s" "summary"
