@@ -25,7 +25,7 @@ pub enum IngestError {
     Rules { file: String, message: String },
     #[error("{0}")]
     Store(#[from] cdmo_store::StoreError),
-    #[error("{0}")]
+    #[error(transparent)]
     Fetch(#[from] crate::fetch::FetchError),
     #[error("{origin}: no article text found ({chars} characters of main text)")]
     NoArticleText { origin: String, chars: usize },

@@ -91,7 +91,9 @@ pub enum FetchError {
     InvalidUrl { url: String, message: String },
     #[error("{url}: only http and https URLs are fetched")]
     UnsupportedScheme { url: Url },
-    #[error("{url}: refused, the host resolves to the non-public address {addr}")]
+    #[error(
+        "{url}: refused, the host resolves to the non-public address {addr} (set `allow_private = true` under [fetch], or pass --allow-private, to allow it)"
+    )]
     PrivateAddress { url: Url, addr: IpAddr },
     #[error("{url}: disallowed by the site's robots.txt")]
     RobotsDisallowed { url: Url },

@@ -809,7 +809,8 @@ pub fn document_from_html(
 ) -> Result<Document, IngestError> {
     let mut doc = build_document(article, Some(link), page.url.to_string(), source)?;
     if doc.meta.url.is_none() {
-        doc.meta.url = Some(page.url.to_string());
+        // No canonical link: the address fetched, without tracking parameters.
+        doc.meta.url = crate::article::clean_url(&page.url).or(Some(page.url.to_string()));
     }
     if doc.meta.publisher.is_none() {
         doc.meta.publisher = page

@@ -374,6 +374,10 @@ async fn extract_url_reads_a_page_through_the_fetcher_and_refuses_loopback_by_de
     let out = run(Command::new(BIN).args(["extract", url.as_str()]));
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("private") || err.contains("loopback"), "{err}");
+    assert!(err.contains("non-public address 127.0.0.1"), "{err}");
+    assert!(
+        err.contains("--allow-private"),
+        "the error says how to allow it: {err}"
+    );
     assert_eq!(server.hits("/news/7"), hits, "nothing was requested");
 }
