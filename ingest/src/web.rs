@@ -671,7 +671,9 @@ impl<'a> Job<'a> {
         })
     }
 
-    /// A `files` source: text files as `ingest files` reads them, HTML files read as pages.
+    /// A `files` source: text files as `ingest files` reads them, HTML files read as pages;
+    /// a folder's own files only, as `ingest files` without `-r` (name sub-folders to add
+    /// them).
     async fn run_files(
         &mut self,
         on_progress: &mut (dyn FnMut(&WebProgress) + Send),
@@ -688,7 +690,7 @@ impl<'a> Job<'a> {
                 }
             })
             .collect();
-        let mut files = collect_files(&paths, true)?;
+        let mut files = collect_files(&paths, false)?;
         for p in &paths {
             if p.is_dir() {
                 collect_html(p, &mut files)?;
@@ -763,12 +765,10 @@ fn collect_html(
         .collect();
     entries.sort();
     for p in entries {
-        if p.is_dir() {
-            collect_html(&p, out)?;
-        } else if p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "html" | "htm"))
+        if p.is_file()
+            && p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "html" | "htm"))
         {
             out.push((p, None));
         }

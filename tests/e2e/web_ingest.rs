@@ -559,3 +559,51 @@ async fn graphql_lists_ingest_runs_newest_first_with_their_errors() {
     );
     assert!(err["error"].as_str().unwrap().contains("404"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_files_source_reads_text_documents_and_saved_pages_relative_to_the_sources_file() {
+    let (store, _db) = test_store(Engine::Sqlite).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let articles = eval_articles();
+    let saved = dir.path().join("saved");
+    std::fs::create_dir_all(saved.join("old")).unwrap();
+    let (t, d, body) = &articles[30];
+    std::fs::write(saved.join("page.html"), article_page(t, d, body, None)).unwrap();
+    let (t2, d2, body2) = &articles[31];
+    std::fs::write(
+        saved.join("doc.txt"),
+        format!("Title: {t2}\nPublished: {d2}\n---\n{body2}"),
+    )
+    .unwrap();
+    // Sub-folders are not read unless named.
+    std::fs::write(saved.join("old/other.txt"), &articles[32].2).unwrap();
+    std::fs::write(saved.join("notes.md"), "not an article").unwrap();
+    let file = sources("[[source]]\nid = \"local\"\nkind = \"files\"\npaths = [\"saved\"]\n");
+    let extractor = Extractor::embedded().unwrap();
+    let r = run_sources(
+        &store,
+        &extractor,
+        &file,
+        dir.path(),
+        &[],
+        &RunOptions::default(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (r[0].counts.new_articles, r[0].counts.failed),
+        (2, 0),
+        "{:?}",
+        r[0].counts
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM articles WHERE publisher = 'Korea Biomedical Review'"
+        )
+        .await,
+        1,
+        "the saved page is read like a fetched one"
+    );
+}
