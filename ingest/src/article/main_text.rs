@@ -443,7 +443,7 @@ fn is_sentence(block: &str) -> bool {
     block.chars().count() >= 80
         || block
             .trim_end_matches(['"', '”', '’', '\'', ')', '»', '」'])
-            .ends_with(['.', '!', '?', '。', '！', '？', '…', ':'])
+            .ends_with(['.', '!', '?', '。', '！', '？', '…', ':', '：', '；'])
 }
 
 /// Drops the labels before the first and after the last sentence: bylines, datelines,
