@@ -412,11 +412,9 @@ pub(crate) fn flatten(doc: &Html) -> Page<'_> {
                 Node::Document => {}
                 _ => descend = false,
             }
-            if descend {
-                if let Some(c) = node.first_child() {
-                    node = c;
-                    continue;
-                }
+            if descend && let Some(c) = node.first_child() {
+                node = c;
+                continue;
             }
             // A leaf (or a skipped subtree) is left at once.
             entering = false;
@@ -439,18 +437,17 @@ pub(crate) fn flatten(doc: &Html) -> Page<'_> {
             }
         }
         // Leaving `node`.
-        if let Node::Element(e) = node.value() {
-            if matches!(classify(e.name()), Kind::Keep(_)) {
-                if let Some(idx) = open.pop() {
-                    close(&mut page, idx);
-                    let tag = page.els[idx as usize].tag;
-                    if tag.is_block() {
-                        blocks.pop();
-                    }
-                    if tag == Tag::A {
-                        link_depth = link_depth.saturating_sub(1);
-                    }
-                }
+        if let Node::Element(e) = node.value()
+            && matches!(classify(e.name()), Kind::Keep(_))
+            && let Some(idx) = open.pop()
+        {
+            close(&mut page, idx);
+            let tag = page.els[idx as usize].tag;
+            if tag.is_block() {
+                blocks.pop();
+            }
+            if tag == Tag::A {
+                link_depth = link_depth.saturating_sub(1);
             }
         }
         if node == root {

@@ -396,29 +396,6 @@ pub(crate) fn extract(page: &Page<'_>) -> String {
             None => vec![0],
         },
     };
-    if std::env::var_os("CDMO_DEBUG").is_some() {
-        let mut ranked: Vec<(f32, usize)> = scores
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| !s.is_nan())
-            .map(|(i, s)| (*s, i))
-            .collect();
-        ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-        for (s, i) in ranked.iter().take(8) {
-            let e = &els[*i];
-            eprintln!(
-                "cand {i} {s:.1} {:?} class={:?} chars={} link={} boiler={} inb={} parent={}",
-                e.tag, e.class, e.chars, e.link_chars, e.boiler, e.in_boiler, e.parent
-            );
-        }
-        for r in &roots {
-            let e = &els[*r as usize];
-            eprintln!(
-                "root {r} {:?} class={:?} chars={} boiler={} inb={}",
-                e.tag, e.class, e.chars, e.boiler, e.in_boiler
-            );
-        }
-    }
     let mut r = Renderer {
         els,
         blocks: Vec::new(),

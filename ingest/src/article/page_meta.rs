@@ -66,13 +66,11 @@ fn collect(doc: &Html) -> Found {
         };
         let e = el.value();
         match e.name() {
-            "html" => {
-                if f.lang.is_none() {
-                    f.lang = e
-                        .attr("lang")
-                        .or_else(|| e.attr("xml:lang"))
-                        .map(str::to_string);
-                }
+            "html" if f.lang.is_none() => {
+                f.lang = e
+                    .attr("lang")
+                    .or_else(|| e.attr("xml:lang"))
+                    .map(str::to_string);
             }
             "meta" => {
                 let key = e
@@ -96,34 +94,27 @@ fn collect(doc: &Html) -> Found {
                     f.canonical = e.attr("href").map(str::to_string);
                 }
             }
-            "title" => {
-                if f.title_tag.is_none() {
-                    f.title_tag = non_empty(clean_text(&el.text().collect::<String>()));
-                }
+            "title" if f.title_tag.is_none() => {
+                f.title_tag = non_empty(clean_text(&el.text().collect::<String>()));
             }
-            "h1" => {
-                if f.h1.is_none() {
-                    f.h1 = non_empty(clean_text(&el.text().collect::<String>()));
-                }
+            "h1" if f.h1.is_none() => {
+                f.h1 = non_empty(clean_text(&el.text().collect::<String>()));
             }
-            "script" => {
+            "script"
                 if e.attr("type")
-                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
-                {
-                    let raw: String = el.text().collect();
-                    let raw = raw
-                        .trim()
-                        .trim_start_matches("<!--")
-                        .trim_end_matches("-->");
-                    if let Ok(v) = serde_json::from_str::<Value>(raw.trim()) {
-                        f.ld.push(v);
-                    }
+                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                let raw: String = el.text().collect();
+                let raw = raw
+                    .trim()
+                    .trim_start_matches("<!--")
+                    .trim_end_matches("-->");
+                if let Ok(v) = serde_json::from_str::<Value>(raw.trim()) {
+                    f.ld.push(v);
                 }
             }
-            "time" => {
-                if f.time_datetime.is_none() {
-                    f.time_datetime = e.attr("datetime").map(str::to_string);
-                }
+            "time" if f.time_datetime.is_none() => {
+                f.time_datetime = e.attr("datetime").map(str::to_string);
             }
             _ => {}
         }
@@ -150,19 +141,19 @@ fn collect(doc: &Html) -> Found {
         );
         if class_id.len() > 1 && e.name() != "body" && e.name() != "html" {
             let (author, date) = bylineish(&class_id);
-            if author || date {
-                if let Some(text) = short_text(el, 120) {
-                    // The tightest byline element names the author with the least around it.
-                    if author
-                        && f.byline_author
-                            .as_ref()
-                            .is_none_or(|b| b.len() > text.len())
-                    {
-                        f.byline_author = Some(text.clone());
-                    }
-                    if date && f.byline_dates.len() < 40 {
-                        f.byline_dates.push(text);
-                    }
+            if (author || date)
+                && let Some(text) = short_text(el, 120)
+            {
+                // The tightest byline element names the author with the least around it.
+                if author
+                    && f.byline_author
+                        .as_ref()
+                        .is_none_or(|b| b.len() > text.len())
+                {
+                    f.byline_author = Some(text.clone());
+                }
+                if date && f.byline_dates.len() < 40 {
+                    f.byline_dates.push(text);
                 }
             }
         }
@@ -389,12 +380,11 @@ static DATE_PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
 pub fn parse_date_text(s: &str) -> Option<PartialDate> {
     let s = s.trim();
     // A bare ISO year-month or year, as JSON-LD and meta tags sometimes give.
-    if let Some((y, m)) = s.split_once('-') {
-        if s.len() == 7 {
-            if let (Ok(y), Ok(m)) = (y.parse(), m.parse()) {
-                return PartialDate::month(y, m).ok();
-            }
-        }
+    if let Some((y, m)) = s.split_once('-')
+        && s.len() == 7
+        && let (Ok(y), Ok(m)) = (y.parse(), m.parse())
+    {
+        return PartialDate::month(y, m).ok();
     }
     if s.len() == 4 {
         return s.parse().ok().and_then(|y| PartialDate::year(y).ok());
