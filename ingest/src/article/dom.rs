@@ -357,6 +357,8 @@ pub(crate) fn flatten(doc: &Html) -> Page<'_> {
     };
     // Kept elements that are open, the innermost block among them, the link depth.
     let mut open: Vec<u32> = Vec::with_capacity(64);
+    // The tree nodes of `open`, to recognise them on leaving without classifying again.
+    let mut open_nodes = Vec::with_capacity(64);
     let mut blocks: Vec<u32> = Vec::with_capacity(64);
     let mut link_depth = 0u32;
 
@@ -389,6 +391,7 @@ pub(crate) fn flatten(doc: &Html) -> Page<'_> {
                             page.els.push(el);
                             page.events.push(Ev::Open(idx));
                             open.push(idx);
+                            open_nodes.push(node.id());
                             if tag.is_block() {
                                 blocks.push(idx);
                             }
@@ -437,10 +440,10 @@ pub(crate) fn flatten(doc: &Html) -> Page<'_> {
             }
         }
         // Leaving `node`.
-        if let Node::Element(e) = node.value()
-            && matches!(classify(e.name()), Kind::Keep(_))
+        if open_nodes.last() == Some(&node.id())
             && let Some(idx) = open.pop()
         {
+            open_nodes.pop();
             close(&mut page, idx);
             let tag = page.els[idx as usize].tag;
             if tag.is_block() {
