@@ -206,7 +206,6 @@ const STRONG_NEGATIVE: &[&str] = &[
     "byline",
     "caption",
     "disqus",
-    "paywall",
     "popup",
     "modal",
     "most-read",

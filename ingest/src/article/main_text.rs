@@ -10,7 +10,8 @@
 //! paragraph text (0.959); weak hints (menu, meta, author, rail…) judged against the rendered
 //! container's text and `<h1>` taken as the headline, not body (0.967); climbing to an
 //! ancestor with 1.5× the clean paragraph text (1.25 and 2.0 tried: 0.964, 0.965) and
-//! trimming label lines (no sentence end, under 80 characters) at the text's edges (0.969).
+//! trimming label lines (no sentence end, under 80 characters) at the text's edges (0.969);
+//! "paywall" moved from strong to weak hints, as paywalled pages wrap the body in it (0.972).
 
 use super::dom::{El, Ev, NONE, Page, Tag};
 
