@@ -2,7 +2,7 @@
 //! the best container plus its siblings that carry text, then block-level pruning on output.
 //!
 //! Signals are general (text length, commas, link density, tag, class/id hints), never rules
-//! for particular sites. What was tuned on the benchmark is noted beside each constant.
+//! for particular sites.
 //!
 //! Tuned on the Article Extraction Benchmark (181 pages, `bash bench/maintext.sh`), in order:
 //! readability's scoring as published (0.820 F1: layout classes such as "grid--adrail" hid
