@@ -206,7 +206,6 @@ const STRONG_NEGATIVE: &[&str] = &[
     "byline",
     "caption",
     "disqus",
-    "paywall",
     "popup",
     "modal",
     "most-read",
@@ -357,6 +356,8 @@ pub(crate) fn flatten(doc: &Html) -> Page<'_> {
     };
     // Kept elements that are open, the innermost block among them, the link depth.
     let mut open: Vec<u32> = Vec::with_capacity(64);
+    // The tree nodes of `open`, to recognise them on leaving without classifying again.
+    let mut open_nodes = Vec::with_capacity(64);
     let mut blocks: Vec<u32> = Vec::with_capacity(64);
     let mut link_depth = 0u32;
 
@@ -389,6 +390,7 @@ pub(crate) fn flatten(doc: &Html) -> Page<'_> {
                             page.els.push(el);
                             page.events.push(Ev::Open(idx));
                             open.push(idx);
+                            open_nodes.push(node.id());
                             if tag.is_block() {
                                 blocks.push(idx);
                             }
@@ -412,11 +414,9 @@ pub(crate) fn flatten(doc: &Html) -> Page<'_> {
                 Node::Document => {}
                 _ => descend = false,
             }
-            if descend {
-                if let Some(c) = node.first_child() {
-                    node = c;
-                    continue;
-                }
+            if descend && let Some(c) = node.first_child() {
+                node = c;
+                continue;
             }
             // A leaf (or a skipped subtree) is left at once.
             entering = false;
@@ -439,18 +439,17 @@ pub(crate) fn flatten(doc: &Html) -> Page<'_> {
             }
         }
         // Leaving `node`.
-        if let Node::Element(e) = node.value() {
-            if matches!(classify(e.name()), Kind::Keep(_)) {
-                if let Some(idx) = open.pop() {
-                    close(&mut page, idx);
-                    let tag = page.els[idx as usize].tag;
-                    if tag.is_block() {
-                        blocks.pop();
-                    }
-                    if tag == Tag::A {
-                        link_depth = link_depth.saturating_sub(1);
-                    }
-                }
+        if open_nodes.last() == Some(&node.id())
+            && let Some(idx) = open.pop()
+        {
+            open_nodes.pop();
+            close(&mut page, idx);
+            let tag = page.els[idx as usize].tag;
+            if tag.is_block() {
+                blocks.pop();
+            }
+            if tag == Tag::A {
+                link_depth = link_depth.saturating_sub(1);
             }
         }
         if node == root {

@@ -66,13 +66,11 @@ fn collect(doc: &Html) -> Found {
         };
         let e = el.value();
         match e.name() {
-            "html" => {
-                if f.lang.is_none() {
-                    f.lang = e
-                        .attr("lang")
-                        .or_else(|| e.attr("xml:lang"))
-                        .map(str::to_string);
-                }
+            "html" if f.lang.is_none() => {
+                f.lang = e
+                    .attr("lang")
+                    .or_else(|| e.attr("xml:lang"))
+                    .map(str::to_string);
             }
             "meta" => {
                 let key = e
@@ -96,34 +94,27 @@ fn collect(doc: &Html) -> Found {
                     f.canonical = e.attr("href").map(str::to_string);
                 }
             }
-            "title" => {
-                if f.title_tag.is_none() {
-                    f.title_tag = non_empty(clean_text(&el.text().collect::<String>()));
-                }
+            "title" if f.title_tag.is_none() => {
+                f.title_tag = non_empty(clean_text(&el.text().collect::<String>()));
             }
-            "h1" => {
-                if f.h1.is_none() {
-                    f.h1 = non_empty(clean_text(&el.text().collect::<String>()));
-                }
+            "h1" if f.h1.is_none() => {
+                f.h1 = non_empty(clean_text(&el.text().collect::<String>()));
             }
-            "script" => {
+            "script"
                 if e.attr("type")
-                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
-                {
-                    let raw: String = el.text().collect();
-                    let raw = raw
-                        .trim()
-                        .trim_start_matches("<!--")
-                        .trim_end_matches("-->");
-                    if let Ok(v) = serde_json::from_str::<Value>(raw.trim()) {
-                        f.ld.push(v);
-                    }
+                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                let raw: String = el.text().collect();
+                let raw = raw
+                    .trim()
+                    .trim_start_matches("<!--")
+                    .trim_end_matches("-->");
+                if let Ok(v) = serde_json::from_str::<Value>(raw.trim()) {
+                    f.ld.push(v);
                 }
             }
-            "time" => {
-                if f.time_datetime.is_none() {
-                    f.time_datetime = e.attr("datetime").map(str::to_string);
-                }
+            "time" if f.time_datetime.is_none() => {
+                f.time_datetime = e.attr("datetime").map(str::to_string);
             }
             _ => {}
         }
@@ -150,14 +141,19 @@ fn collect(doc: &Html) -> Found {
         );
         if class_id.len() > 1 && e.name() != "body" && e.name() != "html" {
             let (author, date) = bylineish(&class_id);
-            if author || date {
-                if let Some(text) = short_text(el, 120) {
-                    if author && f.byline_author.is_none() {
-                        f.byline_author = Some(text.clone());
-                    }
-                    if date && f.byline_dates.len() < 40 {
-                        f.byline_dates.push(text);
-                    }
+            if (author || date)
+                && let Some(text) = short_text(el, 120)
+            {
+                // The tightest byline element names the author with the least around it.
+                if author
+                    && f.byline_author
+                        .as_ref()
+                        .is_none_or(|b| b.len() > text.len())
+                {
+                    f.byline_author = Some(text.clone());
+                }
+                if date && f.byline_dates.len() < 40 {
+                    f.byline_dates.push(text);
                 }
             }
         }
@@ -255,11 +251,16 @@ fn ld_str<'a>(objs: &[&'a Value], key: &str) -> Option<&'a str> {
 }
 
 static SEPARATOR: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\s+(?:\||-|–|—|::|«|»|·|:)\s+").ok());
+    LazyLock::new(|| Regex::new(r"\s+(?:\||-|–|—|::|«|»|·|:)\s+|\s*_\s*").ok());
 
-/// A title without the " | Site name" its page appends.
+/// A title without the " | Site name" (or "_Section_Site") its page appends.
 fn strip_site_suffix(title: &str, publisher: Option<&str>) -> String {
-    let title = clean_text(title);
+    let once = strip_one_suffix(&clean_text(title), publisher);
+    strip_one_suffix(&once, publisher)
+}
+
+fn strip_one_suffix(title: &str, publisher: Option<&str>) -> String {
+    let title = title.to_string();
     let Some(sep) = SEPARATOR.as_ref() else {
         return title;
     };
@@ -379,12 +380,11 @@ static DATE_PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
 pub fn parse_date_text(s: &str) -> Option<PartialDate> {
     let s = s.trim();
     // A bare ISO year-month or year, as JSON-LD and meta tags sometimes give.
-    if let Some((y, m)) = s.split_once('-') {
-        if s.len() == 7 {
-            if let (Ok(y), Ok(m)) = (y.parse(), m.parse()) {
-                return PartialDate::month(y, m).ok();
-            }
-        }
+    if let Some((y, m)) = s.split_once('-')
+        && s.len() == 7
+        && let (Ok(y), Ok(m)) = (y.parse(), m.parse())
+    {
+        return PartialDate::month(y, m).ok();
     }
     if s.len() == 4 {
         return s.parse().ok().and_then(|y| PartialDate::year(y).ok());
@@ -414,7 +414,7 @@ pub(crate) fn read(doc: &Html, page_url: Option<&url::Url>) -> Meta {
     let articles: Vec<&Value> = ld.iter().copied().filter(|v| is_article(v)).collect();
     let ld_pref: &[&Value] = if articles.is_empty() { &ld } else { &articles };
 
-    let publisher = meta(&f, &["og:site_name"])
+    let publisher = meta(&f, &["og:site_name", "sitename"])
         .map(clean_text)
         .or_else(|| {
             ld_pref
@@ -500,13 +500,25 @@ pub(crate) fn read(doc: &Html, page_url: Option<&url::Url>) -> Meta {
     }
 }
 
-/// The name in a byline: "By Kim Ji-hoon | March 17, 2024" → "Kim Ji-hoon".
+/// The name in a byline: "By Kim Ji-hoon | March 17, 2024" → "Kim Ji-hoon",
+/// "이수진 기자" → "이수진", "作者：王晓明" → "王晓明".
 fn byline_name(text: &str) -> String {
     let t = text.trim();
-    let t = ["By ", "by ", "BY ", "Written by ", "기자 ", "记者 "]
-        .iter()
-        .find_map(|p| t.strip_prefix(p))
-        .unwrap_or(t);
+    let t = [
+        "By ",
+        "by ",
+        "BY ",
+        "Written by ",
+        "作者：",
+        "作者:",
+        "记者：",
+        "记者 ",
+        "文/",
+    ]
+    .iter()
+    .find_map(|p| t.strip_prefix(p))
+    .unwrap_or(t);
+    let t = t.split(" 기자").next().unwrap_or(t);
     let end = t.find(['|', '·', '•', '\n', ',']).unwrap_or(t.len());
     let name = t[..end].trim();
     // A date after the name without a separator: cut at the first digit.
@@ -565,6 +577,13 @@ mod tests {
             "Lonza - the long road to Visp"
         );
         assert_eq!(strip_site_suffix("Plain title", None), "Plain title");
+        assert_eq!(
+            strip_site_suffix(
+                "关于加强委托生产监督管理的通知_通知公告_某省药品监督管理局",
+                None
+            ),
+            "关于加强委托生产监督管理的通知"
+        );
     }
 
     #[test]
@@ -582,5 +601,7 @@ mod tests {
             "Kim Ji-hoon"
         );
         assert_eq!(byline_name("By Jane Doe 2024-03-17"), "Jane Doe");
+        assert_eq!(byline_name("이수진 기자"), "이수진");
+        assert_eq!(byline_name("作者：王晓明"), "王晓明");
     }
 }
