@@ -18,7 +18,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use cdmo_store::leases::{claim_sources, lease_holder, release_lease, renew_lease};
-use cdmo_store::merge::{DocumentInput, MergeOutcome, WebPage, article_for_url, merge_document};
+use cdmo_store::merge::{
+    DocumentInput, MergeOutcome, WebPage, article_for_url, merge_document, recent_simhashes,
+};
 use cdmo_store::runs::{
     RunCounts, RunError, SourceRow, finish_run, interrupt_stale_runs, record_source, start_run,
 };
@@ -35,7 +37,7 @@ use crate::extract::{EXTRACTOR_VERSION, Extractor};
 use crate::feed::{Link, feed_links, listing_links, sitemap_links};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
 use crate::language::detect_language;
-use crate::near_dup::{NEAR_DUPLICATE_MAX_DISTANCE, same_story, simhash};
+use crate::near_dup::{NEAR_DUPLICATE_MAX_DISTANCE, hamming, same_story, simhash};
 use crate::pipeline::collect_files;
 use crate::sources::{SourceConfig, SourceKind, SourcesFile};
 
@@ -267,6 +269,7 @@ pub async fn run_source(
         lease_renewed: Instant::now(),
         lease_lost: false,
         concurrency: settings.per_host_concurrency.max(1),
+        simhashes: None,
     };
     let result = job.run(on_progress).await;
     let lease_lost = job.lease_lost;
@@ -324,6 +327,9 @@ struct Job<'a> {
     lease_lost: bool,
     /// Article pages in flight at once (the fetcher enforces the per-host limit).
     concurrency: usize,
+    /// (id, simhash) of recent articles, newest last; loaded at the first page stored and
+    /// extended as articles are added, so near-duplicate candidates cost no query.
+    simhashes: Option<Vec<(i64, u64)>>,
 }
 
 /// Why a source's listing could not be read at all (the run records it and fails).
@@ -637,6 +643,8 @@ impl<'a> Job<'a> {
             });
         }
         let raw = gzip(&page.body);
+        let hash = simhash(&doc.body);
+        let candidates = self.near_candidates(hash).await?;
         let same_story = |stored: &str| same_story(stored, &doc.body);
         let outcome = merge_document(
             self.store,
@@ -649,18 +657,23 @@ impl<'a> Job<'a> {
                     fetched_url: page.url.as_str(),
                     raw_gzip: &raw,
                     content_type: page.content_type.as_deref(),
-                    simhash: simhash(&doc.body),
-                    near_duplicate_distance: NEAR_DUPLICATE_MAX_DISTANCE,
+                    simhash: hash,
+                    near_candidates: &candidates,
                     same_story: &same_story,
                 }),
             },
         )
         .await?;
         Ok(match outcome {
-            MergeOutcome::Merged { article_id, .. } => PageOutcome::New {
-                article_id,
-                facts: record.fact_count(),
-            },
+            MergeOutcome::Merged { article_id, .. } => {
+                if let Some(list) = &mut self.simhashes {
+                    list.push((article_id, hash));
+                }
+                PageOutcome::New {
+                    article_id,
+                    facts: record.fact_count(),
+                }
+            }
             MergeOutcome::Duplicate { article_id, reason } => PageOutcome::Duplicate {
                 article_id,
                 reason: serde_json::to_value(reason)
@@ -669,6 +682,26 @@ impl<'a> Job<'a> {
                     .unwrap_or_default(),
             },
         })
+    }
+
+    /// Stored articles whose simhash is within the near-duplicate distance of `hash`,
+    /// nearest first (the newest first among equals).
+    async fn near_candidates(&mut self, hash: u64) -> Result<Vec<i64>, IngestError> {
+        if self.simhashes.is_none() {
+            let mut list = recent_simhashes(self.store).await?;
+            list.reverse();
+            self.simhashes = Some(list);
+        }
+        let list = self.simhashes.as_deref().unwrap_or_default();
+        let mut close: Vec<(u32, std::cmp::Reverse<i64>)> = list
+            .iter()
+            .filter_map(|&(id, h)| {
+                let d = hamming(h, hash);
+                (d <= NEAR_DUPLICATE_MAX_DISTANCE).then_some((d, std::cmp::Reverse(id)))
+            })
+            .collect();
+        close.sort_unstable();
+        Ok(close.into_iter().map(|(_, id)| id.0).collect())
     }
 
     /// A `files` source: text files as `ingest files` reads them, HTML files read as pages;

@@ -26,8 +26,8 @@ use sha2::{Digest, Sha256};
 use crate::date::PartialDate;
 use crate::db::Store;
 use crate::entities::{
-    agreement, agreement_party, article, article_organization, article_url, evidence, facility,
-    facility_modality, license, organization, organization_alias, policy, policy_agency,
+    agreement, agreement_party, article, article_organization, article_page, article_url, evidence,
+    facility, facility_modality, license, organization, organization_alias, policy, policy_agency,
     policy_focus,
 };
 use crate::error::StoreError;
@@ -63,12 +63,14 @@ pub struct WebPage<'a> {
     /// The page's bytes as fetched, gzip-compressed by the caller.
     pub raw_gzip: &'a [u8],
     pub content_type: Option<&'a str>,
-    /// Simhash of the text; a stored article within `near_duplicate_distance` bits of it
-    /// is the same story (a syndicated copy).
+    /// Simhash of the text, stored for later near-duplicate checks.
     pub simhash: u64,
-    pub near_duplicate_distance: u32,
-    /// Decides whether a stored text whose simhash is close tells the same story as this
-    /// one (the simhash only finds candidates; a false merge would hide an article).
+    /// Stored articles whose simhash is close to this one's, nearest first: the caller
+    /// keeps the recent simhashes in memory (see `recent_simhashes`), so no table is
+    /// scanned per article.
+    pub near_candidates: &'a [i64],
+    /// Decides whether a candidate's stored text tells the same story as this one (the
+    /// simhash only finds candidates; a false merge would hide an article).
     pub same_story: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
@@ -87,8 +89,26 @@ impl std::fmt::Debug for WebPage<'_> {
 const NEAR_DUPLICATE_CANDIDATES: usize = 5;
 
 /// How many of the newest articles a near-duplicate is looked for among: syndicated
-/// copies appear within days, and the scan must stay cheap as the store grows.
+/// copies appear within days, and the list is kept in memory by each run.
 pub const NEAR_DUPLICATE_WINDOW: u64 = 50_000;
+
+/// (id, simhash) of the newest `NEAR_DUPLICATE_WINDOW` articles that have one, newest first.
+pub async fn recent_simhashes(store: &Store) -> Result<Vec<(i64, u64)>, StoreError> {
+    let rows: Vec<(i64, Option<i64>)> = article::Entity::find()
+        .select_only()
+        .column(article::Column::Id)
+        .column(article::Column::Simhash)
+        .filter(article::Column::Simhash.is_not_null())
+        .order_by_desc(article::Column::Id)
+        .limit(NEAR_DUPLICATE_WINDOW)
+        .into_tuple()
+        .all(store.conn())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, h)| h.map(|h| (id, h as u64)))
+        .collect())
+}
 
 /// Why an article was recognised as already stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -253,8 +273,6 @@ pub async fn merge_document(
         content_hash: Set(hash.clone()),
         source_id: Set(input.source_id.map(str::to_string)),
         ingested_at: Set(now),
-        raw_page: Set(input.web.map(|w| w.raw_gzip.to_vec())),
-        raw_content_type: Set(input.web.and_then(|w| w.content_type.map(str::to_string))),
         simhash: Set(input.web.map(|w| w.simhash as i64)),
         ..Default::default()
     }
@@ -273,6 +291,16 @@ pub async fn merge_document(
         Err(e) => return Err(e.into()),
     };
     record_urls(&txn, article.id, &urls, "canonical").await?;
+    if let Some(web) = input.web {
+        article_page::ActiveModel {
+            article_id: Set(article.id),
+            raw_gzip: Set(web.raw_gzip.to_vec()),
+            content_type: Set(web.content_type.map(str::to_string)),
+            fetched_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
 
     let mut merger = Merger {
         txn: &txn,
@@ -387,25 +415,7 @@ async fn find_duplicate(
         }));
     }
     let Some(web) = web else { return Ok(None) };
-    let recent: Vec<(i64, Option<i64>)> = article::Entity::find()
-        .select_only()
-        .column(article::Column::Id)
-        .column(article::Column::Simhash)
-        .filter(article::Column::Simhash.is_not_null())
-        .order_by_desc(article::Column::Id)
-        .limit(NEAR_DUPLICATE_WINDOW)
-        .into_tuple()
-        .all(txn)
-        .await?;
-    let mut close: Vec<(u32, i64)> = recent
-        .into_iter()
-        .filter_map(|(id, h)| {
-            let d = (h? as u64 ^ web.simhash).count_ones();
-            (d <= web.near_duplicate_distance).then_some((d, id))
-        })
-        .collect();
-    close.sort_unstable();
-    for (_, id) in close.into_iter().take(NEAR_DUPLICATE_CANDIDATES) {
+    for &id in web.near_candidates.iter().take(NEAR_DUPLICATE_CANDIDATES) {
         let text: Option<String> = article::Entity::find_by_id(id)
             .select_only()
             .column(article::Column::Text)

@@ -204,7 +204,8 @@ async fn a_feed_run_fetches_only_the_new_items_and_an_unchanged_feed_costs_a_304
         count(
             &store,
             "SELECT COUNT(*) FROM articles WHERE publisher = 'Korea Biomedical Review' \
-             AND published IS NOT NULL AND raw_page IS NOT NULL AND source_id = 'kbr'"
+             AND published IS NOT NULL AND source_id = 'kbr' \
+             AND EXISTS (SELECT 1 FROM article_pages p WHERE p.article_id = articles.id)"
         )
         .await,
         50

@@ -19,9 +19,6 @@ pub struct Model {
     pub content_hash: String,
     pub source_id: Option<String>,
     pub ingested_at: DateTimeUtc,
-    /// The page as fetched, gzip-compressed, so a better reader can re-read it offline.
-    pub raw_page: Option<Vec<u8>>,
-    pub raw_content_type: Option<String>,
     /// 64-bit simhash of the text (stored signed), for near-duplicate detection.
     pub simhash: Option<i64>,
 }

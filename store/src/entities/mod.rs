@@ -5,6 +5,7 @@ pub mod agreement;
 pub mod agreement_party;
 pub mod article;
 pub mod article_organization;
+pub mod article_page;
 pub mod article_url;
 pub mod evidence;
 pub mod facility;

@@ -1,5 +1,6 @@
 //! Web ingestion: every URL an article was seen under, the raw page kept compressed for
-//! re-reading, a simhash for near-duplicates, conditional-GET validators and source leases.
+//! re-reading (in its own table, so article rows stay small to scan), a simhash for
+//! near-duplicates, conditional-GET validators and source leases.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -9,20 +10,32 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for col in [
-            blob_null("raw_page"),
-            text_null("raw_content_type"),
-            big_integer_null("simhash"),
-        ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table("articles")
-                        .add_column(col.to_owned())
-                        .to_owned(),
-                )
-                .await?;
-        }
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("articles")
+                    .add_column(big_integer_null("simhash"))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("article_pages")
+                    .col(big_integer("article_id").primary_key())
+                    .col(blob("raw_gzip"))
+                    .col(text_null("content_type"))
+                    .col(timestamp_with_time_zone("fetched_at"))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_article_pages_article_id")
+                            .from("article_pages", "article_id")
+                            .to("articles", "id")
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()
@@ -102,7 +115,12 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for t in ["source_leases", "fetch_validators", "article_urls"] {
+        for t in [
+            "source_leases",
+            "fetch_validators",
+            "article_urls",
+            "article_pages",
+        ] {
             manager
                 .drop_table(Table::drop().table(t).to_owned())
                 .await?;
@@ -117,11 +135,14 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
-        for c in ["raw_page", "raw_content_type", "simhash"] {
-            manager
-                .alter_table(Table::alter().table("articles").drop_column(c).to_owned())
-                .await?;
-        }
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("articles")
+                    .drop_column("simhash")
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 }
