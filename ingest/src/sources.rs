@@ -180,7 +180,10 @@ pub struct SourcesFile {
 /// A `sources.toml` that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SourcesError {
-    #[error("{}: {source}", path.display())]
+    #[error(
+        "cannot read the sources file {} (give its path with --sources FILE; seeds/sources.example.toml is a commented example)",
+        path.display()
+    )]
     Io {
         path: PathBuf,
         #[source]
@@ -1070,6 +1073,10 @@ fetch = { per_host_delay_ms = 10 }
     fn a_missing_file_is_an_io_error_naming_the_path() {
         let err = load_sources(Path::new("/nonexistent/sources.toml")).unwrap_err();
         assert!(matches!(err, SourcesError::Io { .. }));
-        assert!(err.to_string().starts_with("/nonexistent/sources.toml: "));
+        let msg = err.to_string();
+        assert!(
+            msg.contains("/nonexistent/sources.toml") && msg.contains("--sources FILE"),
+            "{msg}"
+        );
     }
 }
