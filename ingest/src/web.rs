@@ -551,17 +551,25 @@ impl<'a> Job<'a> {
         let fetcher = self.fetcher.clone();
         let concurrency = self.concurrency;
         // Pages are fetched a few at a time (the fetcher keeps each host polite) but
-        // stored in link order, one transaction each.
+        // stored in link order, one transaction each. Each fetch is its own task, so the
+        // next pages download while one is being stored (a future in a buffered stream
+        // would only make progress while the stream is polled).
         let mut pages = futures::stream::iter(links)
             .map(|link| {
                 let fetcher = fetcher.clone();
-                async move {
+                tokio::spawn(async move {
                     let r = fetcher.fetch(&link.url, None).await;
                     (link, r)
-                }
+                })
             })
             .buffered(concurrency);
-        while let Some((link, fetched)) = pages.next().await {
+        while let Some(joined) = pages.next().await {
+            let Ok((link, fetched)) = joined else {
+                // A fetch task can only end this way if it panicked; the page is lost to
+                // this run, not the run itself.
+                self.fail(self.source.id.clone(), "a fetch task failed".to_string());
+                continue;
+            };
             if self.options.shutdown.requested() {
                 break;
             }
