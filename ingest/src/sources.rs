@@ -120,6 +120,20 @@ pub enum SourceKind {
     Files,
 }
 
+impl SourceKind {
+    /// The name the kind has in `sources.toml` (its serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Rss => "rss",
+            SourceKind::Atom => "atom",
+            SourceKind::HtmlList => "html_list",
+            SourceKind::Sitemap => "sitemap",
+            SourceKind::Urls => "urls",
+            SourceKind::Files => "files",
+        }
+    }
+}
+
 /// One `[[source]]` entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -293,24 +293,12 @@ pub async fn run_source(
 fn source_row(s: &SourceConfig) -> SourceRow<'_> {
     SourceRow {
         id: &s.id,
-        kind: kind_name(s.kind),
+        kind: s.kind.as_str(),
         url: s.url.as_deref(),
         language: s.language.as_deref(),
         country: s.country.as_deref(),
         schedule: s.schedule.as_deref(),
         config: serde_json::to_string(s).unwrap_or_else(|_| "{}".to_string()),
-    }
-}
-
-/// The name a kind has in `sources.toml`.
-pub fn kind_name(kind: SourceKind) -> &'static str {
-    match kind {
-        SourceKind::Rss => "rss",
-        SourceKind::Atom => "atom",
-        SourceKind::HtmlList => "html_list",
-        SourceKind::Sitemap => "sitemap",
-        SourceKind::Urls => "urls",
-        SourceKind::Files => "files",
     }
 }
 

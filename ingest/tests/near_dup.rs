@@ -13,8 +13,8 @@ fn dir(kind: &str) -> PathBuf {
         .join(kind)
 }
 
-/// (name, distance) of every `NAME.a.txt` / `NAME.b.txt` pair in a folder, by name.
-fn distances(kind: &str) -> Vec<(String, u32)> {
+/// (name, text a, text b) of every `NAME.a.txt` / `NAME.b.txt` pair in a folder, by name.
+fn pairs(kind: &str) -> Vec<(String, String, String)> {
     let dir = dir(kind);
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
@@ -28,10 +28,18 @@ fn distances(kind: &str) -> Vec<(String, u32)> {
     names
         .into_iter()
         .map(|n| {
-            let a = simhash(&read(&dir.join(format!("{n}.a.txt"))));
-            let b = simhash(&read(&dir.join(format!("{n}.b.txt"))));
-            (n, hamming(a, b))
+            let a = read(&dir.join(format!("{n}.a.txt")));
+            let b = read(&dir.join(format!("{n}.b.txt")));
+            (n, a, b)
         })
+        .collect()
+}
+
+/// (name, simhash distance) of every pair in a folder.
+fn distances(kind: &str) -> Vec<(String, u32)> {
+    pairs(kind)
+        .into_iter()
+        .map(|(n, a, b)| (n, hamming(simhash(&a), simhash(&b))))
         .collect()
 }
 
@@ -79,22 +87,11 @@ fn a_text_is_a_near_duplicate_of_itself_re_wrapped() {
 
 /// (name, containment) of every pair in a folder.
 fn containments(kind: &str) -> Vec<(String, f64)> {
-    let dir = dir(kind);
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.unwrap().file_name().into_string().unwrap();
-            name.strip_suffix(".a.txt").map(str::to_string)
-        })
-        .collect();
-    names.sort();
-    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
-    names
+    pairs(kind)
         .into_iter()
-        .map(|n| {
-            let a = read(&dir.join(format!("{n}.a.txt")));
-            let b = read(&dir.join(format!("{n}.b.txt")));
-            (n, cdmo_ingest::near_dup::containment(&a, &b))
+        .map(|(n, a, b)| {
+            let c = cdmo_ingest::near_dup::containment(&a, &b);
+            (n, c)
         })
         .collect()
 }

@@ -49,11 +49,36 @@ where
     E::Model: Send + Sync,
     E::Column: ColumnTrait,
 {
+    keyset_page(store, select, id, req, false).await
+}
+
+/// A keyset page in id order, or in reverse id order when `newest_first` (the cursor is
+/// then the smallest id already seen).
+async fn keyset_page<E>(
+    store: &Store,
+    select: Select<E>,
+    id: E::Column,
+    req: PageRequest,
+    newest_first: bool,
+) -> Result<Page<E::Model>, StoreError>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    E::Column: ColumnTrait,
+{
     let db = store.conn();
     let total = select.clone().count(db).await?;
-    let mut q = select.order_by_asc(id);
+    let mut q = if newest_first {
+        select.order_by_desc(id)
+    } else {
+        select.order_by_asc(id)
+    };
     if let Some(after) = req.after {
-        q = q.filter(id.gt(after));
+        q = q.filter(if newest_first {
+            id.lt(after)
+        } else {
+            id.gt(after)
+        });
     }
     let mut items = q.limit(req.limit + 1).all(db).await?;
     let has_next = items.len() as u64 > req.limit;
@@ -661,7 +686,6 @@ pub async fn list_ingest_runs(
     f: &IngestRunFilter,
     req: PageRequest,
 ) -> Result<Page<ingest_run::Model>, StoreError> {
-    let db = store.conn();
     let mut select = ingest_run::Entity::find();
     if let Some(v) = &f.source_id {
         select = select.filter(ingest_run::Column::SourceId.eq(v.clone()));
@@ -669,19 +693,7 @@ pub async fn list_ingest_runs(
     if let Some(v) = &f.status {
         select = select.filter(ingest_run::Column::Status.eq(v.clone()));
     }
-    let total = select.clone().count(db).await?;
-    let mut q = select.order_by_desc(ingest_run::Column::Id);
-    if let Some(after) = req.after {
-        q = q.filter(ingest_run::Column::Id.lt(after));
-    }
-    let mut items = q.limit(req.limit + 1).all(db).await?;
-    let has_next = items.len() as u64 > req.limit;
-    items.truncate(req.limit as usize);
-    Ok(Page {
-        items,
-        has_next,
-        total,
-    })
+    keyset_page(store, select, ingest_run::Column::Id, req, true).await
 }
 
 /// Checks that the database answers.

@@ -5,7 +5,6 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use cdmo_ingest::sources::{SourcesError, load_sources};
-use cdmo_ingest::web::kind_name;
 
 pub fn check(path: &Path) -> anyhow::Result<ExitCode> {
     match load_sources(path) {
@@ -19,7 +18,7 @@ pub fn check(path: &Path) -> anyhow::Result<ExitCode> {
                 println!(
                     "  {:<16} {:<9} {:<3} {:<2} {:<14} {}{}",
                     s.id,
-                    kind_name(s.kind),
+                    s.kind.as_str(),
                     s.language.as_deref().unwrap_or("-"),
                     s.country.as_deref().unwrap_or("-"),
                     s.schedule.as_deref().unwrap_or("(manual)"),

@@ -113,6 +113,30 @@ fn wait_for(flag: &AtomicBool) {
     panic!("the process never reached the awaited request");
 }
 
+/// Starts `ingest run` on `sources` in the background and returns once the server has
+/// seen it ask for a page that never answers (`reached`).
+async fn spawn_until_stuck(
+    db_url: &str,
+    sources: &Path,
+    extra: &[&str],
+    reached: &Arc<AtomicBool>,
+) -> Child {
+    let child = cli(db_url)
+        .args(["ingest", "run", "--quiet"])
+        .args(extra)
+        .arg("--sources")
+        .arg(sources)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let r = reached.clone();
+    tokio::task::spawn_blocking(move || wait_for(&r))
+        .await
+        .unwrap();
+    child
+}
+
 /// The feed's article pages answer normally, except that while `hold` is set the page
 /// numbered `stall_from` and later ones never answer, and `reached` is set when the first
 /// of them is asked for.
@@ -149,17 +173,7 @@ async fn killed_in_the_middle_of_a_run_and_rerun(engine: Engine) {
     let dir = tempfile::tempdir().unwrap();
     let sources = write_sources(dir.path(), server.url("/feed.xml").as_str());
 
-    let mut child: Child = cli(&db.url)
-        .args(["ingest", "run", "--quiet", "--lease-secs", "1", "--sources"])
-        .arg(&sources)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let r = reached.clone();
-    tokio::task::spawn_blocking(move || wait_for(&r))
-        .await
-        .unwrap();
+    let mut child = spawn_until_stuck(&db.url, &sources, &["--lease-secs", "1"], &reached).await;
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let stored = count(&store, "SELECT COUNT(*) FROM articles").await;
@@ -240,17 +254,7 @@ async fn two_processes_never_fetch_one_source_at_once(engine: Engine) {
     let sources = write_sources(dir.path(), server.url("/feed.xml").as_str());
 
     // A holds the source, stuck on its first article.
-    let mut a = cli(&db.url)
-        .args(["ingest", "run", "--quiet", "--sources"])
-        .arg(&sources)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let r = reached.clone();
-    tokio::task::spawn_blocking(move || wait_for(&r))
-        .await
-        .unwrap();
+    let mut a = spawn_until_stuck(&db.url, &sources, &[], &reached).await;
     feed_hits.store(server.hits("/feed.xml"), Ordering::SeqCst);
 
     // B starts while A works: it is told who holds the source and fetches nothing.
