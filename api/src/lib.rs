@@ -8,6 +8,7 @@
 //!   query's cost in SQL statements is bounded by its shape, not by the data.
 //! - Errors carry a `code` extension; internal causes are logged, never sent.
 
+pub mod auth;
 pub mod config;
 pub mod graphql;
 pub mod startup;

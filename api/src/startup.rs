@@ -96,7 +96,16 @@ fn json_error(status: actix_web::http::StatusCode, message: &str) -> HttpRespons
 
 /// `POST /graphql`: a JSON body `{query, variables, operationName}`, size-limited by the
 /// payload configuration; a malformed body is a 400 with a GraphQL-shaped error.
-async fn graphql(schema: web::Data<AtlasSchema>, body: web::Bytes) -> HttpResponse {
+async fn graphql(
+    req: actix_web::HttpRequest,
+    schema: web::Data<AtlasSchema>,
+    store: web::Data<Store>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let caller = match crate::auth::authenticate(&req, &store).await {
+        Ok(c) => c,
+        Err(e) => return json_error(actix_web::http::StatusCode::UNAUTHORIZED, &e.to_string()),
+    };
     let value: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {
@@ -121,7 +130,7 @@ async fn graphql(schema: web::Data<AtlasSchema>, body: web::Bytes) -> HttpRespon
             );
         }
     };
-    let response = schema.execute(request).await;
+    let response = schema.execute(request.data(caller)).await;
     HttpResponse::Ok().json(response)
 }
 

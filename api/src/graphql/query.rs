@@ -107,10 +107,12 @@ pub struct ArticleFilter {
     pub date_to: Option<PartialDate>,
 }
 
-pub struct QueryRoot;
+/// The core lists and lookups; merged with the other query roots in `schema.rs`.
+#[derive(Default)]
+pub struct CoreQuery;
 
 #[Object]
-impl QueryRoot {
+impl CoreQuery {
     /// Organizations, in id order.
     async fn organizations(
         &self,

@@ -2,13 +2,17 @@
 //! and the depth, complexity and page-size limits from the settings.
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
 use cdmo_store::Store;
 
 use super::connection::PageLimits;
 use super::loaders::Loaders;
-use super::query::QueryRoot;
+use super::query::CoreQuery;
 use crate::config::GraphqlSettings;
+
+/// Every query field: each part lives in the module named after what it serves.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(CoreQuery);
 
 pub type AtlasSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
@@ -19,7 +23,7 @@ pub fn build_schema(store: Store, limits: &GraphqlSettings) -> AtlasSchema {
         },
         tokio::spawn,
     );
-    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .data(store)
         .data(loaders)
         .data(PageLimits {
@@ -33,7 +37,7 @@ pub fn build_schema(store: Store, limits: &GraphqlSettings) -> AtlasSchema {
 
 /// The schema's SDL, for `cdmo-atlas schema` and the committed `api/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .finish()
         .sdl()
 }
