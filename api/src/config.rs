@@ -34,6 +34,10 @@ pub struct Settings {
     pub database_url: String,
     pub server: ServerSettings,
     pub graphql: GraphqlSettings,
+    pub auth: AuthSettings,
+    /// The sources file `triggerIngest` runs sources from (relative paths of `files`
+    /// sources resolve against its folder).
+    pub sources_file: PathBuf,
     /// A `tracing` filter, e.g. `info` or `cdmo_api=debug,info`.
     pub log: String,
 }
@@ -56,12 +60,22 @@ pub struct GraphqlSettings {
     pub max_page_size: usize,
 }
 
+/// `[auth]`: who may call what. Mutations always need an API key.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSettings {
+    /// Queries need an API key too (env `CDMO_ATLAS_REQUIRE_KEY_FOR_QUERIES`).
+    pub require_key_for_queries: bool,
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             database_url: cdmo_store::DEFAULT_DATABASE_URL.to_string(),
             server: ServerSettings::default(),
             graphql: GraphqlSettings::default(),
+            auth: AuthSettings::default(),
+            sources_file: PathBuf::from("sources.toml"),
             log: "info,sea_orm_migration=warn,sqlx=warn".to_string(),
         }
     }
@@ -140,6 +154,21 @@ impl Settings {
         }
         if let Some(v) = get("CDMO_ATLAS_MAX_COMPLEXITY") {
             self.graphql.max_complexity = number("CDMO_ATLAS_MAX_COMPLEXITY", v)?;
+        }
+        if let Some(v) = get("CDMO_ATLAS_REQUIRE_KEY_FOR_QUERIES") {
+            self.auth.require_key_for_queries = match v.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => true,
+                "0" | "false" | "no" | "off" | "" => false,
+                _ => {
+                    return Err(ConfigError::Env {
+                        name: "CDMO_ATLAS_REQUIRE_KEY_FOR_QUERIES",
+                        message: format!("`{v}` is not true or false"),
+                    });
+                }
+            };
+        }
+        if let Some(v) = get("CDMO_ATLAS_SOURCES").filter(|v| !v.is_empty()) {
+            self.sources_file = PathBuf::from(v);
         }
         Ok(())
     }

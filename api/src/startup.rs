@@ -10,7 +10,7 @@ use cdmo_store::Store;
 use serde_json::json;
 
 use crate::config::Settings;
-use crate::graphql::{AtlasSchema, build_schema};
+use crate::graphql::AtlasSchema;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -40,7 +40,7 @@ impl Application {
             addr: addr.clone(),
             source,
         })?;
-        let schema = build_schema(store.clone(), &settings.graphql);
+        let schema = crate::graphql::schema::build_schema_for(store.clone(), settings);
         let max_body = settings.server.max_body_bytes;
         let schema = web::Data::new(schema);
         let store = web::Data::new(store);
@@ -104,7 +104,7 @@ async fn graphql(
 ) -> HttpResponse {
     let caller = match crate::auth::authenticate(&req, &store).await {
         Ok(c) => c,
-        Err(e) => return json_error(actix_web::http::StatusCode::UNAUTHORIZED, &e.to_string()),
+        Err(e) => return HttpResponse::Unauthorized().json(e.response_body()),
     };
     let value: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(v) => v,

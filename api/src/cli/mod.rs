@@ -1,6 +1,7 @@
 //! Command-line definitions and dispatch. Global options (`--database-url`, `--config`,
 //! `--log`) apply to every command and override the configuration file and environment.
 
+mod apikey;
 mod demo;
 mod eval;
 mod extract;
@@ -118,6 +119,27 @@ pub enum Command {
     /// Database maintenance.
     #[command(subcommand)]
     Db(DbCommand),
+    /// API keys for curation mutations (`Authorization: Bearer <key>`).
+    #[command(subcommand)]
+    Apikey(ApikeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApikeyCommand {
+    /// Create a key and print it once (only its SHA-256 hash is stored).
+    Create {
+        /// A unique name saying who or what uses the key, e.g. `curator-jane`.
+        #[arg(long, value_name = "NAME")]
+        name: String,
+    },
+    /// List keys: id, name, state and dates (never the keys themselves).
+    List,
+    /// Revoke a key by name or id; requests with it are refused from then on.
+    Revoke {
+        /// The key's name or numeric id (see `apikey list`).
+        #[arg(value_name = "NAME-or-ID")]
+        key: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -305,6 +327,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schema => {
             print!("{}", cdmo_api::graphql::sdl());
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Apikey(cmd) => {
+            let store = open_store(&settings).await?;
+            match cmd {
+                ApikeyCommand::Create { name } => apikey::create(&store, &name).await,
+                ApikeyCommand::List => apikey::list(&store).await,
+                ApikeyCommand::Revoke { key } => apikey::revoke(&store, &key).await,
+            }
         }
         Command::Db(DbCommand::Migrate) => {
             let store = Store::connect(&settings.database_url)

@@ -2,28 +2,45 @@
 //! and the depth, complexity and page-size limits from the settings.
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 use cdmo_store::Store;
 
 use super::connection::PageLimits;
 use super::loaders::Loaders;
+use super::mutation::{CurationQuery, IngestTrigger, MutationRoot};
 use super::query::CoreQuery;
-use crate::config::GraphqlSettings;
+use crate::config::{GraphqlSettings, Settings};
 
 /// Every query field: each part lives in the module named after what it serves.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(CoreQuery);
+pub struct QueryRoot(CoreQuery, CurationQuery);
 
-pub type AtlasSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AtlasSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// The schema for a server with these settings (limits, `[auth]`, the sources file).
+pub fn build_schema_for(store: Store, settings: &Settings) -> AtlasSchema {
+    build(store, &settings.graphql, settings)
+}
 
 pub fn build_schema(store: Store, limits: &GraphqlSettings) -> AtlasSchema {
+    build(store, limits, &Settings::default())
+}
+
+fn build(store: Store, limits: &GraphqlSettings, settings: &Settings) -> AtlasSchema {
     let loaders = DataLoader::new(
         Loaders {
             store: store.clone(),
         },
         tokio::spawn,
     );
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+    let mut builder =
+        Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription).data(IngestTrigger {
+            sources_file: settings.sources_file.clone(),
+        });
+    if settings.auth.require_key_for_queries {
+        builder = builder.extension(crate::auth::QueriesNeedKey);
+    }
+    builder
         .data(store)
         .data(loaders)
         .data(PageLimits {
@@ -37,7 +54,7 @@ pub fn build_schema(store: Store, limits: &GraphqlSettings) -> AtlasSchema {
 
 /// The schema's SDL, for `cdmo-atlas schema` and the committed `api/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
         .finish()
         .sdl()
 }
