@@ -466,10 +466,12 @@ async fn merging_moves_facts_and_names_without_losing_evidence_or_duplicating_al
     );
     // The licence moved with its evidence.
     assert_eq!(merged["licenses"]["totalCount"], 1);
-    assert_eq!(
-        merged["licenses"]["edges"][0]["node"],
-        helix["licenses"]["edges"][0]["node"]
+    let (moved, was) = (
+        &merged["licenses"]["edges"][0]["node"],
+        &helix["licenses"]["edges"][0]["node"],
     );
+    assert_eq!(moved["id"], was["id"], "the same fact, not a copy");
+    assert_eq!(moved["evidence"], was["evidence"]);
     // Names: every old name once, the merged-away one included.
     let aliases: Vec<&str> = merged["aliases"]
         .as_array()
