@@ -537,7 +537,7 @@ pub async fn retracted_facts(store: &Store, limit: u64) -> Result<Vec<FactRow>> 
             .into_iter()
             .map(FactRow::Policy),
     );
-    rows.sort_by(|a, b| b.retraction().0.cmp(&a.retraction().0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.retraction().0));
     rows.truncate(limit as usize);
     Ok(rows)
 }
