@@ -234,6 +234,26 @@ mod tests {
     }
 
     #[test]
+    fn the_environment_can_require_a_key_for_queries() {
+        let mut s = Settings::default();
+        assert!(
+            !s.auth.require_key_for_queries,
+            "queries are public by default"
+        );
+        s.apply_env(|n| (n == "CDMO_ATLAS_REQUIRE_KEY_FOR_QUERIES").then(|| "true".to_string()))
+            .unwrap();
+        assert!(s.auth.require_key_for_queries);
+        let err = s
+            .apply_env(|n| (n == "CDMO_ATLAS_REQUIRE_KEY_FOR_QUERIES").then(|| "maybe".to_string()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("CDMO_ATLAS_REQUIRE_KEY_FOR_QUERIES"), "{err}");
+        let from_file: Settings =
+            toml::from_str("[auth]\nrequire_key_for_queries = true\n").unwrap();
+        assert!(from_file.auth.require_key_for_queries);
+    }
+
+    #[test]
     fn bad_values_are_named() {
         let mut s = Settings::default();
         let err = s
