@@ -27,6 +27,13 @@ fn url(app: &TestApp) -> String {
     format!("{}/graphql", app.address)
 }
 
+/// `/graphql` with URL-encoded parameters, as a GET request sends them.
+fn with_params(app: &TestApp, params: &[(&str, &str)]) -> String {
+    url::Url::parse_with_params(&url(app), params)
+        .unwrap()
+        .to_string()
+}
+
 async fn post_as(app: &TestApp, accept: &str, body: &Value) -> reqwest::Response {
     app.client
         .post(url(app))
@@ -55,15 +62,17 @@ async fn queries_work_over_get_and_post_with_status_codes_per_media_type(engine:
     // GET with URL parameters, variables and an operation name.
     let resp = app
         .client
-        .get(url(&app))
-        .query(&[
+        .get(with_params(
+            &app,
+            &[
             (
                 "query",
                 "query Count($c: String) { organizations(filter: {country: $c}) { totalCount } } query Other { __typename }",
             ),
             ("variables", r#"{"c": null}"#),
-            ("operationName", "Count"),
-        ])
+                ("operationName", "Count"),
+            ],
+        ))
         .send()
         .await
         .unwrap();
@@ -140,8 +149,7 @@ async fn queries_work_over_get_and_post_with_status_codes_per_media_type(engine:
     // A mutation over GET is 405 with `Allow: POST`; other methods are 405 too.
     let resp = app
         .client
-        .get(url(&app))
-        .query(&[("query", "mutation { __typename }")])
+        .get(with_params(&app, &[("query", "mutation { __typename }")]))
         .send()
         .await
         .unwrap();
@@ -305,8 +313,7 @@ async fn persisted_queries_register_by_hash_and_then_run_by_hash_over_get(engine
     assert_eq!(body["data"], expected, "{body}");
     let resp = app
         .client
-        .get(url(&app))
-        .query(&[("extensions", ext.to_string())])
+        .get(with_params(&app, &[("extensions", &ext.to_string())]))
         .send()
         .await
         .unwrap();
@@ -499,7 +506,7 @@ async fn limits_refuse_with_errors_naming_the_limit() {
     }
     // Within the limits the same kinds of query run.
     let data = app.graphql("{ a: __typename b: __typename }").await;
-    assert_eq!(data["a"], "Query");
+    assert!(data["a"].is_string() && data["a"] == data["b"], "{data}");
 
     let huge = json!({ "query": format!("{{ __typename }} #{}", "x".repeat(5_000)) });
     let resp = app.client.post(url(&app)).json(&huge).send().await.unwrap();
