@@ -250,12 +250,11 @@ fn check_content_type(req: &HttpRequest, media: MediaType) -> Option<HttpRespons
         return unsupported(ct);
     }
     for p in parts {
-        if let Some((k, v)) = p.split_once('=') {
-            if k.trim().eq_ignore_ascii_case("charset")
-                && !v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
-            {
-                return unsupported(ct);
-            }
+        if let Some((k, v)) = p.split_once('=')
+            && k.trim().eq_ignore_ascii_case("charset")
+            && !v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        {
+            return unsupported(ct);
         }
     }
     None
@@ -350,10 +349,8 @@ async fn run(
             }
         };
         // A request error has no `data` entry at all (the spec's "request error result").
-        if !executed {
-            if let Some(obj) = body.as_object_mut() {
-                obj.remove("data");
-            }
+        if !executed && let Some(obj) = body.as_object_mut() {
+            obj.remove("data");
         }
         let status = if !executed && media == MediaType::GraphqlResponseJson {
             StatusCode::BAD_REQUEST

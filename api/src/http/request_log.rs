@@ -119,7 +119,7 @@ pub async fn observe(
         method = %method,
         path = %path,
         status,
-        latency_ms = latency.as_secs_f64() * 1000.0,
+        latency_ms = (latency.as_secs_f64() * 1_000_000.0).round() / 1000.0,
         operation = operation.as_deref().unwrap_or("-"),
         client = %client,
         "request"
