@@ -49,6 +49,13 @@ pub struct ServerSettings {
     pub bind: String,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// A GraphQL request still running after this many milliseconds is answered with a
+    /// `TIMEOUT` error (HTTP 504); 0 disables the timeout.
+    pub request_timeout_ms: u64,
+    /// Requests per second each client (API key, else IP address) may sustain; 0 = off.
+    pub rate_limit_per_second: f64,
+    /// Requests a client may send at once before the rate applies.
+    pub rate_limit_burst: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,6 +65,14 @@ pub struct GraphqlSettings {
     pub max_complexity: usize,
     pub default_page_size: usize,
     pub max_page_size: usize,
+    /// Most aliases (`name: field`) one document may use.
+    pub max_aliases: usize,
+    /// Most fields the selected operation may select at its root.
+    pub max_root_fields: usize,
+    /// Most operations one document may contain.
+    pub max_operations: usize,
+    /// How many automatic persisted queries are remembered (least recently used go first).
+    pub persisted_query_cache_size: usize,
 }
 
 /// `[auth]`: who may call what. Mutations always need an API key.
@@ -86,6 +101,9 @@ impl Default for ServerSettings {
         ServerSettings {
             bind: "127.0.0.1:8080".to_string(),
             max_body_bytes: 256 * 1024,
+            request_timeout_ms: 30_000,
+            rate_limit_per_second: 0.0,
+            rate_limit_burst: 50,
         }
     }
 }
@@ -97,6 +115,10 @@ impl Default for GraphqlSettings {
             max_complexity: 2_000,
             default_page_size: 20,
             max_page_size: 100,
+            max_aliases: 30,
+            max_root_fields: 20,
+            max_operations: 10,
+            persisted_query_cache_size: 1_000,
         }
     }
 }
@@ -202,6 +224,30 @@ impl Settings {
             return Err(ConfigError::Invalid {
                 field: "graphql.max_depth",
                 message: "depth and complexity limits must be positive".into(),
+            });
+        }
+        let server = &self.server;
+        if !server.rate_limit_per_second.is_finite() || server.rate_limit_per_second < 0.0 {
+            return Err(ConfigError::Invalid {
+                field: "server.rate_limit_per_second",
+                message: "must be a number of requests per second, 0 or more".into(),
+            });
+        }
+        if server.rate_limit_per_second > 0.0 && server.rate_limit_burst == 0 {
+            return Err(ConfigError::Invalid {
+                field: "server.rate_limit_burst",
+                message: "must be at least 1 when rate limiting is on".into(),
+            });
+        }
+        if g.max_aliases == 0
+            || g.max_root_fields == 0
+            || g.max_operations == 0
+            || g.persisted_query_cache_size == 0
+        {
+            return Err(ConfigError::Invalid {
+                field: "graphql.max_aliases",
+                message: "alias, root field, operation and persisted query limits must be positive"
+                    .into(),
             });
         }
         Ok(())

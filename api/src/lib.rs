@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod config;
 pub mod graphql;
+pub mod http;
 pub mod startup;
 pub mod telemetry;
 

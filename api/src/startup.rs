@@ -2,15 +2,21 @@
 //! the configured address (port 0 picks a free port) before the server runs.
 
 use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, http::header, web};
 use async_graphql::http::GraphiQLSource;
 use cdmo_store::Store;
 use serde_json::json;
 
 use crate::config::Settings;
-use crate::graphql::AtlasSchema;
+use crate::http::graphql_http::{Transport, graphql_get, graphql_other_method, graphql_post};
+use crate::http::metrics::Metrics;
+use crate::http::rate_limit::RateLimiter;
+use crate::http::request_log::{Observe, observe};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -42,16 +48,40 @@ impl Application {
         })?;
         let schema = crate::graphql::schema::build_schema_for(store.clone(), settings);
         let max_body = settings.server.max_body_bytes;
+        let metrics = Arc::new(Metrics::default());
+        let transport = web::Data::new(Transport {
+            metrics: metrics.clone(),
+            timeout: (settings.server.request_timeout_ms > 0)
+                .then(|| Duration::from_millis(settings.server.request_timeout_ms)),
+            max_body_bytes: max_body,
+        });
+        let observe_state = web::Data::new(Observe {
+            metrics,
+            limiter: RateLimiter::new(
+                settings.server.rate_limit_per_second,
+                settings.server.rate_limit_burst,
+            ),
+        });
         let schema = web::Data::new(schema);
         let store = web::Data::new(store);
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(observe))
                 .app_data(schema.clone())
                 .app_data(store.clone())
+                .app_data(transport.clone())
+                .app_data(observe_state.clone())
                 .app_data(web::PayloadConfig::new(max_body))
-                .route("/graphql", web::post().to(graphql))
+                .service(
+                    web::resource("/graphql")
+                        .route(web::get().to(graphql_get))
+                        .route(web::post().to(graphql_post))
+                        .default_service(web::to(graphql_other_method)),
+                )
                 .route("/graphiql", web::get().to(graphiql))
                 .route("/healthz", web::get().to(healthz))
+                .route("/readyz", web::get().to(readyz))
+                .route("/metrics", web::get().to(metrics_text))
                 .route(
                     "/",
                     web::get().to(|| async {
@@ -88,52 +118,6 @@ impl Application {
     }
 }
 
-fn json_error(status: actix_web::http::StatusCode, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(
-        json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] }),
-    )
-}
-
-/// `POST /graphql`: a JSON body `{query, variables, operationName}`, size-limited by the
-/// payload configuration; a malformed body is a 400 with a GraphQL-shaped error.
-async fn graphql(
-    req: actix_web::HttpRequest,
-    schema: web::Data<AtlasSchema>,
-    store: web::Data<Store>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let caller = match crate::auth::authenticate(&req, &store).await {
-        Ok(c) => c,
-        Err(e) => return HttpResponse::Unauthorized().json(e.response_body()),
-    };
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            return json_error(
-                actix_web::http::StatusCode::BAD_REQUEST,
-                &format!("request body is not valid JSON: {e}"),
-            );
-        }
-    };
-    if value.is_array() {
-        return json_error(
-            actix_web::http::StatusCode::BAD_REQUEST,
-            "batched requests are not supported; send one operation per request",
-        );
-    }
-    let request: async_graphql::Request = match serde_json::from_value(value) {
-        Ok(r) => r,
-        Err(e) => {
-            return json_error(
-                actix_web::http::StatusCode::BAD_REQUEST,
-                &format!("request body is not a GraphQL request: {e}"),
-            );
-        }
-    };
-    let response = schema.execute(request.data(caller)).await;
-    HttpResponse::Ok().json(response)
-}
-
 async fn graphiql() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
@@ -145,13 +129,38 @@ async fn graphiql() -> HttpResponse {
         )
 }
 
-/// `GET /healthz`: 200 when the database answers, 503 otherwise.
-async fn healthz(store: web::Data<Store>) -> HttpResponse {
-    match cdmo_store::query::ping(&store).await {
-        Ok(()) => HttpResponse::Ok().json(json!({ "status": "ok" })),
+/// `GET /healthz`: 200 while the process serves requests; it does not touch the database,
+/// so a slow or lost database never makes the process look dead.
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
+}
+
+/// `GET /readyz`: 200 when the database answers and every migration is applied, 503 (with
+/// the reason) otherwise.
+async fn readyz(store: web::Data<Store>) -> HttpResponse {
+    if let Err(e) = cdmo_store::query::ping(&store).await {
+        tracing::warn!("readiness check failed: {e}");
+        return HttpResponse::ServiceUnavailable()
+            .json(json!({ "status": "unavailable", "reason": "the database does not answer" }));
+    }
+    match cdmo_store::meta::pending_migrations(&store).await {
+        Ok(pending) if pending.is_empty() => HttpResponse::Ok().json(json!({ "status": "ready" })),
+        Ok(pending) => HttpResponse::ServiceUnavailable().json(json!({
+            "status": "unavailable",
+            "reason": "the database schema is not migrated",
+            "pendingMigrations": pending,
+        })),
         Err(e) => {
-            tracing::warn!("health check failed: {e}");
-            HttpResponse::ServiceUnavailable().json(json!({ "status": "unavailable" }))
+            tracing::warn!("readiness check failed: {e}");
+            HttpResponse::ServiceUnavailable()
+                .json(json!({ "status": "unavailable", "reason": "the migrations cannot be read" }))
         }
     }
+}
+
+/// `GET /metrics`: Prometheus text format.
+async fn metrics_text(transport: web::Data<Transport>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(transport.metrics.render())
 }

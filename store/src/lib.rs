@@ -19,6 +19,7 @@ pub mod entities;
 pub mod error;
 pub mod leases;
 pub mod merge;
+pub mod meta;
 pub mod migration;
 pub mod names;
 pub mod query;

@@ -2,18 +2,23 @@
 //! and the depth, complexity and page-size limits from the settings.
 
 use async_graphql::dataloader::DataLoader;
+use async_graphql::extensions::apollo_persisted_queries::{
+    ApolloPersistedQueries, LruCacheStorage,
+};
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 use cdmo_store::Store;
 
 use super::connection::PageLimits;
 use super::loaders::Loaders;
+use super::meta::MetaQuery;
 use super::mutation::{CurationQuery, IngestTrigger, MutationRoot};
 use super::query::CoreQuery;
 use crate::config::{GraphqlSettings, Settings};
+use crate::http::limits::{DocumentLimits, TransportLimits};
 
 /// Every query field: each part lives in the module named after what it serves.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(CoreQuery, CurationQuery);
+pub struct QueryRoot(CoreQuery, CurationQuery, MetaQuery);
 
 pub type AtlasSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -49,6 +54,16 @@ fn build(store: Store, limits: &GraphqlSettings, settings: &Settings) -> AtlasSc
         })
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
+        .extension(TransportLimits(DocumentLimits {
+            max_aliases: limits.max_aliases,
+            max_root_fields: limits.max_root_fields,
+            max_operations: limits.max_operations,
+        }))
+        // Automatic persisted queries: a client may send only the query's SHA-256 once the
+        // server has seen the full text, which makes GET URLs short enough to cache.
+        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
+            limits.persisted_query_cache_size.max(1),
+        )))
         .finish()
 }
 
