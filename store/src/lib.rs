@@ -21,6 +21,7 @@ pub mod names;
 pub mod query;
 pub mod record;
 pub mod runs;
+pub mod search;
 pub mod validators;
 pub mod vocab;
 
