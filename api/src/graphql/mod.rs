@@ -7,6 +7,7 @@ pub mod ids;
 pub mod loaders;
 pub mod query;
 pub mod schema;
+pub mod search;
 pub mod types;
 
 pub use schema::{AtlasSchema, build_schema, sdl};

@@ -8,11 +8,12 @@ use cdmo_store::Store;
 use super::connection::PageLimits;
 use super::loaders::Loaders;
 use super::query::CoreQuery;
+use super::search::SearchQuery;
 use crate::config::GraphqlSettings;
 
 /// Every query field: each part lives in the module named after what it serves.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(CoreQuery);
+pub struct QueryRoot(CoreQuery, SearchQuery);
 
 pub type AtlasSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
