@@ -3,14 +3,18 @@
 
 use cdmo_store::entities::{article, facility, organization};
 use cdmo_store::merge::{DocumentInput, merge_document};
+use cdmo_store::migration::Migrator;
+use cdmo_store::names::name_key;
 use cdmo_store::record::{ExtractionRecord, FacilityRecord, OrganizationRecord, SourceMeta};
+use cdmo_store::search::{self, SearchKind, SearchNode, SearchText};
 use cdmo_store::vocab::{FacilityStatus, Language, OrganizationKind};
 use cdmo_store::{Country, Store};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm_migration::MigratorTrait;
 use serde_json::{Value, json};
 
 use crate::db::Engine;
-use crate::helpers::{TestApp, error_code, spawn_app};
+use crate::helpers::{TestApp, error_code, spawn_app, test_store};
 use crate::on_both_engines;
 
 on_both_engines!(
@@ -20,6 +24,7 @@ on_both_engines!(
     types_and_first_narrow_the_hits,
     hostile_input_is_searched_literally_and_bad_queries_are_refused,
     the_index_follows_merges_renames_retractions_and_deletes,
+    rows_written_before_the_search_migration_are_indexed_by_it,
 );
 
 const HITS: &str = r#"query($q: String!, $types: [SearchType!], $first: Int) {
@@ -406,6 +411,7 @@ async fn the_index_follows_merges_renames_retractions_and_deletes(engine: Engine
         .unwrap();
     let mut am: facility::ActiveModel = campus.clone().into();
     am.name = Set(Some("Incheon Plant 5".into()));
+    am.name_key = Set(Some(name_key("Incheon Plant 5")));
     am.update(db).await.unwrap();
     let found = search(&app, json!({ "q": "Songdo", "types": ["FACILITY"] })).await;
     assert_eq!(found["hits"], json!([]), "the old name is gone");
@@ -437,6 +443,7 @@ async fn the_index_follows_merges_renames_retractions_and_deletes(engine: Engine
         .unwrap();
     let mut am: organization::ActiveModel = wuxi.into();
     am.name = Set("WuXi Biologics (Cayman)".into());
+    am.name_key = Set(name_key("WuXi Biologics (Cayman)"));
     am.update(db).await.unwrap();
     let found = hits(&app, "Cayman").await;
     assert_eq!(
@@ -470,4 +477,66 @@ async fn the_index_follows_merges_renames_retractions_and_deletes(engine: Engine
     );
     let l = labels(&hits(&app, "Samsung Bioepis").await);
     assert!(!l.iter().any(|(k, _)| k == "Organization"), "{l:?}");
+}
+
+async fn rows_written_before_the_search_migration_are_indexed_by_it(engine: Engine) {
+    let Some((store, _db)) = test_store(engine).await else {
+        return;
+    };
+    // Roll back to before the search migration (and any later one), write, migrate again.
+    let applied = store.applied_migrations().await.unwrap();
+    let at = applied
+        .iter()
+        .position(|m| m == "m20261122_000004_search")
+        .expect("the search migration is applied");
+    Migrator::down(store.conn(), Some((applied.len() - at) as u32))
+        .await
+        .expect("the search migration rolls back");
+    merge_songdo_article(&store).await;
+    store
+        .migrate()
+        .await
+        .expect("the search migration applies again");
+
+    let find = |q: &str, kinds: Vec<SearchKind>| {
+        let store = store.clone();
+        let text = SearchText::parse(q).unwrap();
+        async move {
+            search::search(&store, &text, &kinds, 20)
+                .await
+                .unwrap()
+                .hits
+        }
+    };
+    let found = find("药明", vec![SearchKind::Organization]).await;
+    assert!(
+        matches!(&found[0].node, SearchNode::Organization(o) if o.name == "WuXi Biologics"),
+        "{found:?}"
+    );
+    assert_eq!(found[0].matched_text, "药明生物");
+    let found = find("Songdo Bio Campus", vec![SearchKind::Facility]).await;
+    assert_eq!(found.len(), 1, "indexed once: {found:?}");
+    let found = find("completes Plant", vec![SearchKind::Article]).await;
+    assert!(
+        matches!(&found[0].node, SearchNode::Article(a) if a.url.as_deref() == Some(ARTICLE_URL)),
+        "{found:?}"
+    );
+    // And the triggers are back: a rename is seen.
+    let db = store.conn();
+    let campus = facility::Entity::find()
+        .filter(facility::Column::Name.eq("Songdo Bio Campus"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut am: facility::ActiveModel = campus.into();
+    am.name = Set(Some("Incheon Plant 5".into()));
+    am.name_key = Set(Some(name_key("Incheon Plant 5")));
+    am.update(db).await.unwrap();
+    assert!(
+        find("Songdo Bio Campus", vec![SearchKind::Facility])
+            .await
+            .is_empty()
+    );
+    assert_eq!(find("Incheon", vec![SearchKind::Facility]).await.len(), 1);
 }

@@ -109,7 +109,7 @@ impl SearchQuery {
         #[graphql(desc = "Only these kinds of things; all kinds when omitted or empty.")]
         types: Option<Vec<SearchType>>,
         #[graphql(
-            desc = "At most this many hits (default: the default page size; at most the maximum page size)."
+            desc = "At most this many hits: 20 by default (the configured default page size), at most the maximum page size (100 by default)."
         )]
         first: Option<i32>,
     ) -> async_graphql::Result<SearchResults> {
