@@ -23,7 +23,7 @@ on_both_engines!(
     article_titles_and_texts_are_searchable_with_a_snippet,
     types_and_first_narrow_the_hits,
     hostile_input_is_searched_literally_and_bad_queries_are_refused,
-    the_index_follows_merges_renames_retractions_and_deletes,
+    the_index_follows_merges_renames_retractions_restores_and_deletes,
     rows_written_before_the_search_migration_are_indexed_by_it,
 );
 
@@ -384,7 +384,7 @@ async fn hostile_input_is_searched_literally_and_bad_queries_are_refused(engine:
     );
 }
 
-async fn the_index_follows_merges_renames_retractions_and_deletes(engine: Engine) {
+async fn the_index_follows_merges_renames_retractions_restores_and_deletes(engine: Engine) {
     let Some(app) = spawn_app(engine).await else {
         return;
     };
@@ -433,6 +433,22 @@ async fn the_index_follows_merges_renames_retractions_and_deletes(engine: Engine
     am.update(db).await.unwrap();
     let found = search(&app, json!({ "q": "Incheon Plant", "types": ["FACILITY"] })).await;
     assert_eq!(found["hits"], json!([]), "retracted");
+    // Restored: shown again.
+    let mut am: facility::ActiveModel = facility::Entity::find_by_id(campus.id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    am.retracted_at = Set(None);
+    am.retraction_reason = Set(None);
+    am.update(db).await.unwrap();
+    let found = search(&app, json!({ "q": "Incheon Plant", "types": ["FACILITY"] })).await;
+    assert_eq!(
+        labels(found["hits"].as_array().unwrap()),
+        vec![label("Facility", "Incheon Plant 5")],
+        "restored"
+    );
 
     // Renaming an organization: found by the new name (the old stays as an alias).
     let wuxi = organization::Entity::find()
