@@ -25,6 +25,7 @@ pub mod names;
 pub mod query;
 pub mod record;
 pub mod runs;
+pub mod search;
 pub mod validators;
 pub mod vocab;
 

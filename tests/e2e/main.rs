@@ -8,6 +8,7 @@ mod http_server;
 
 mod api;
 mod api_curation;
+mod api_search;
 mod api_transport;
 mod engines;
 mod eval_set;

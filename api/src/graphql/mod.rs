@@ -9,6 +9,7 @@ pub mod meta;
 pub mod mutation;
 pub mod query;
 pub mod schema;
+pub mod search;
 pub mod types;
 
 pub use schema::{AtlasSchema, build_schema, sdl};

@@ -13,12 +13,13 @@ use super::loaders::Loaders;
 use super::meta::MetaQuery;
 use super::mutation::{CurationQuery, IngestTrigger, MutationRoot};
 use super::query::CoreQuery;
+use super::search::SearchQuery;
 use crate::config::{GraphqlSettings, Settings};
 use crate::http::limits::{DocumentLimits, TransportLimits};
 
 /// Every query field: each part lives in the module named after what it serves.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(CoreQuery, CurationQuery, MetaQuery);
+pub struct QueryRoot(CoreQuery, SearchQuery, CurationQuery, MetaQuery);
 
 pub type AtlasSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261121_000001_initial;
 mod m20261122_000002_retractions;
 mod m20261122_000003_web_ingest;
+mod m20261122_000004_search;
 mod m20261122_000005_curation;
 
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_initial::Migration),
             Box::new(m20261122_000002_retractions::Migration),
             Box::new(m20261122_000003_web_ingest::Migration),
+            Box::new(m20261122_000004_search::Migration),
             Box::new(m20261122_000005_curation::Migration),
         ]
     }
