@@ -10,6 +10,7 @@
 //! - Entity resolution works on normalised name keys ([`names::name_key`]) over all known
 //!   aliases; nothing here knows about HTTP, scraping or GraphQL.
 
+pub mod analytics_rows;
 pub mod date;
 pub mod db;
 pub mod entities;
