@@ -5,6 +5,7 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
 use cdmo_store::Store;
 
+use super::analytics::AnalyticsQuery;
 use super::connection::PageLimits;
 use super::loaders::Loaders;
 use super::query::CoreQuery;
@@ -12,7 +13,7 @@ use crate::config::GraphqlSettings;
 
 /// Every query field: each part lives in the module named after what it serves.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(CoreQuery);
+pub struct QueryRoot(CoreQuery, AnalyticsQuery);
 
 pub type AtlasSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
