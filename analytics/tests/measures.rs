@@ -1,5 +1,9 @@
 //! The measures on a real SQLite store built by merging extraction records with known facts:
 //! double-count traps, partial-date bucketing, cross-border shares, partner ranking.
+#![expect(
+    clippy::unwrap_used,
+    reason = "the store-building helpers are test code: a failed setup fails the test"
+)]
 
 use cdmo_analytics::service;
 use cdmo_analytics::{
