@@ -121,3 +121,63 @@ pub(crate) fn finish(period: Period, raw: Vec<(i64, Option<String>, f64)>) -> Ve
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame() -> LazyFrame {
+        df!(
+            "year" => [Some(2023), Some(2023), Some(2024), Some(2024), Some(2024)],
+            "quarter" => [Some(1), None, Some(1), Some(1), Some(4)],
+            "month" => [Some(2), None, Some(3), Some(1), Some(11)],
+            "group" => [Some("KR"), Some("KR"), Some("KR"), None, Some("KR")],
+            "value" => [1.0, 1.0, 1.0, 1.0, 1.0],
+        )
+        .unwrap()
+        .lazy()
+    }
+
+    #[test]
+    fn yearly_points_carry_running_totals_and_growth_per_group() {
+        let points = collect_series(frame(), Period::Year).unwrap();
+        let got: Vec<(&str, Option<&str>, f64, f64, Option<f64>)> = points
+            .iter()
+            .map(|p| {
+                (
+                    p.period.as_str(),
+                    p.group.as_deref(),
+                    p.value,
+                    p.cumulative,
+                    p.growth,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("2023", Some("KR"), 2.0, 2.0, None),
+                ("2024", Some("KR"), 2.0, 4.0, Some(0.0)),
+                ("2024", None, 1.0, 1.0, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_row_without_a_quarter_is_in_no_quarterly_point() {
+        let points = collect_series(frame(), Period::Quarter).unwrap();
+        let got: Vec<(&str, Option<&str>, f64, Option<f64>)> = points
+            .iter()
+            .map(|p| (p.period.as_str(), p.group.as_deref(), p.value, p.growth))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("2023-Q1", Some("KR"), 1.0, None),
+                ("2024-Q1", Some("KR"), 1.0, Some(0.0)),
+                ("2024-Q1", None, 1.0, None),
+                ("2024-Q4", Some("KR"), 1.0, None),
+            ]
+        );
+    }
+}
