@@ -126,6 +126,9 @@ pub(crate) fn finish(period: Period, raw: Vec<(i64, Option<String>, f64)>) -> Ve
 mod tests {
     use super::*;
 
+    /// (period, group, value, cumulative, growth) of a point.
+    type Row<'a> = (&'a str, Option<&'a str>, f64, f64, Option<f64>);
+
     fn frame() -> LazyFrame {
         df!(
             "year" => [Some(2023), Some(2023), Some(2024), Some(2024), Some(2024)],
@@ -141,7 +144,7 @@ mod tests {
     #[test]
     fn yearly_points_carry_running_totals_and_growth_per_group() {
         let points = collect_series(frame(), Period::Year).unwrap();
-        let got: Vec<(&str, Option<&str>, f64, f64, Option<f64>)> = points
+        let got: Vec<Row> = points
             .iter()
             .map(|p| {
                 (
