@@ -1,12 +1,123 @@
-//! Licensing trends: how many licences were granted per year, by country.
-//! Undated licences are left out of yearly counts (they have no year to count in).
+//! Licensing trends: licences granted per period by country, region, type or authority,
+//! with running totals and growth, and new entrants (first licence per organization).
+//! Undated licences are left out (they have no period); year-only dates count per year only.
 
 use cdmo_store::Store;
 use cdmo_store::query::license_facts;
 use polars::prelude::*;
 
 use crate::error::AnalyticsError;
-use crate::frames::licenses_frame;
+use crate::frames::{Frames, licenses_frame};
+use crate::period::Period;
+use crate::series::{SeriesPoint, TrendFilter, collect_series, no_group};
+
+/// What a licence series is split by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LicenseGroupBy {
+    /// The licence's country.
+    Country,
+    /// The holder's region.
+    Region,
+    /// The licence type code.
+    LicenseType,
+    /// The issuing authority's name.
+    Authority,
+}
+
+fn license_filter(filter: &TrendFilter) -> Expr {
+    let mut e = filter.date_expr();
+    if let Some(c) = &filter.country {
+        e = e.and(col("country").eq(lit(c.to_ascii_uppercase())));
+    }
+    if let Some(r) = &filter.region {
+        e = e.and(col("holder_region").eq(lit(r.clone())));
+    }
+    e
+}
+
+/// Licences per period (each licence once, however many articles report it), split by
+/// `group_by` (None: one total series).
+pub fn license_trend(
+    frames: &Frames,
+    period: Period,
+    group_by: Option<LicenseGroupBy>,
+    filter: &TrendFilter,
+) -> Result<Vec<SeriesPoint>, AnalyticsError> {
+    let group = match group_by {
+        None => no_group(),
+        Some(LicenseGroupBy::Country) => col("country"),
+        Some(LicenseGroupBy::Region) => col("holder_region"),
+        Some(LicenseGroupBy::LicenseType) => col("license_type"),
+        Some(LicenseGroupBy::Authority) => col("authority"),
+    };
+    let lf = frames
+        .licenses
+        .clone()
+        .lazy()
+        .filter(col("year").is_not_null().and(license_filter(filter)))
+        .select([
+            col("year"),
+            col("quarter"),
+            col("month"),
+            group.alias("group"),
+            lit(1.0f64).alias("value"),
+        ]);
+    collect_series(lf, period)
+}
+
+/// Organizations whose first dated licence falls in each year ("new entrants"), split by
+/// the holder's country when `by_country`. The filter selects licences before the first
+/// one is taken, so `country: KR` gives first Korean licences.
+pub fn new_entrants(
+    frames: &Frames,
+    by_country: bool,
+    filter: &TrendFilter,
+) -> Result<Vec<SeriesPoint>, AnalyticsError> {
+    let firsts = frames
+        .licenses
+        .clone()
+        .lazy()
+        .filter(col("year").is_not_null().and(license_filter(filter)))
+        .group_by([col("holder_id")])
+        .agg([col("day").min().alias("first_day")]);
+    let holders = frames.organizations.clone().lazy().select([
+        col("id").alias("holder_id"),
+        col("country").alias("holder_country"),
+    ]);
+    // The first licence's own year, found by joining back on (holder, first day).
+    let lf = frames
+        .licenses
+        .clone()
+        .lazy()
+        .filter(col("year").is_not_null().and(license_filter(filter)))
+        .join(
+            firsts,
+            [col("holder_id"), col("day")],
+            [col("holder_id"), col("first_day")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .group_by([col("holder_id")])
+        .agg([col("year").min().alias("year")])
+        .join(
+            holders,
+            [col("holder_id")],
+            [col("holder_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .select([
+            col("year"),
+            lit(NULL).cast(DataType::Int32).alias("quarter"),
+            lit(NULL).cast(DataType::Int32).alias("month"),
+            if by_country {
+                col("holder_country")
+            } else {
+                no_group()
+            }
+            .alias("group"),
+            lit(1.0f64).alias("value"),
+        ]);
+    collect_series(lf, Period::Year)
+}
 
 /// Licences granted in one year in one country.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

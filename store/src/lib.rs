@@ -10,6 +10,7 @@
 //! - Entity resolution works on normalised name keys ([`names::name_key`]) over all known
 //!   aliases; nothing here knows about HTTP, scraping or GraphQL.
 
+pub mod analytics_rows;
 pub mod api_keys;
 pub mod audit;
 pub mod curation;

@@ -7,6 +7,7 @@ mod helpers;
 mod http_server;
 
 mod api;
+mod api_analytics;
 mod api_curation;
 mod api_search;
 mod api_transport;

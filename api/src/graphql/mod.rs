@@ -1,6 +1,7 @@
 //! The GraphQL API: schema, types, queries, DataLoaders, cursors and error mapping.
 //! Store rows are wrapped in view types here; nothing below this module knows GraphQL.
 
+pub mod analytics;
 pub mod connection;
 pub mod error;
 pub mod ids;

@@ -1,5 +1,5 @@
-//! The root query: lists with filters, lookups by id or name, and trends computed by the
-//! analytics crate.
+//! The root query: lists with filters and lookups by id or name (trends live in
+//! `analytics.rs`).
 
 use async_graphql::{Context, ID, InputObject, Object};
 use cdmo_store::query::{self as q, organization_by_name};
@@ -9,11 +9,10 @@ use cdmo_store::vocab::{
 use cdmo_store::{Country, Store};
 
 use super::connection::{self, Conn};
-use super::error::{StoreResultExt, bad_input, internal};
+use super::error::{StoreResultExt, bad_input};
 use super::ids;
 use super::types::{
-    Agreement, Article, Facility, IngestRun, License, Organization, PartialDate, Policy, YearCount,
-    load_org,
+    Agreement, Article, Facility, IngestRun, License, Organization, PartialDate, Policy, load_org,
 };
 
 fn country(c: Option<String>) -> async_graphql::Result<Option<String>> {
@@ -269,30 +268,5 @@ impl CoreQuery {
             status,
         };
         connection::ingest_runs(ctx, filter, first, after).await
-    }
-
-    /// Licences granted per year, by country (undated licences are not counted); restrict
-    /// to one `country` (ISO alpha-2) if given.
-    async fn license_counts_by_year(
-        &self,
-        ctx: &Context<'_>,
-        country: Option<String>,
-    ) -> async_graphql::Result<Vec<YearCount>> {
-        let c = self::country(country)?;
-        let rows =
-            cdmo_analytics::license_counts_by_year(ctx.data_unchecked::<Store>(), c.as_deref())
-                .await
-                .map_err(|e| match e {
-                    cdmo_analytics::AnalyticsError::InvalidArgument(m) => bad_input(m),
-                    other => internal(&other),
-                })?;
-        Ok(rows
-            .into_iter()
-            .map(|r| YearCount {
-                year: r.year,
-                country: r.country,
-                count: r.count,
-            })
-            .collect())
     }
 }

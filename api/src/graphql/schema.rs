@@ -8,6 +8,7 @@ use async_graphql::extensions::apollo_persisted_queries::{
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 use cdmo_store::Store;
 
+use super::analytics::AnalyticsQuery;
 use super::connection::PageLimits;
 use super::loaders::Loaders;
 use super::meta::MetaQuery;
@@ -19,7 +20,13 @@ use crate::http::limits::{DocumentLimits, TransportLimits};
 
 /// Every query field: each part lives in the module named after what it serves.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(CoreQuery, SearchQuery, CurationQuery, MetaQuery);
+pub struct QueryRoot(
+    CoreQuery,
+    SearchQuery,
+    AnalyticsQuery,
+    CurationQuery,
+    MetaQuery,
+);
 
 pub type AtlasSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
