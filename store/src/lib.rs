@@ -18,6 +18,7 @@ pub mod leases;
 pub mod merge;
 pub mod migration;
 pub mod names;
+pub mod paging;
 pub mod query;
 pub mod record;
 pub mod runs;

@@ -7,6 +7,7 @@ mod helpers;
 mod http_server;
 
 mod api;
+mod api_schema;
 mod engines;
 mod eval_set;
 mod extraction;

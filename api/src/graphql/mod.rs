@@ -5,6 +5,7 @@ pub mod connection;
 pub mod error;
 pub mod ids;
 pub mod loaders;
+pub mod node;
 pub mod query;
 pub mod schema;
 pub mod types;
