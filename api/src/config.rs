@@ -54,6 +54,9 @@ pub struct GraphqlSettings {
     pub max_complexity: usize,
     pub default_page_size: usize,
     pub max_page_size: usize,
+    /// How long (ms) DataLoaders gather keys into one batch: longer merges more lookups
+    /// into one statement under load, at that cost in latency per query level.
+    pub loader_delay_ms: u64,
 }
 
 impl Default for Settings {
@@ -83,6 +86,7 @@ impl Default for GraphqlSettings {
             max_complexity: 2_000,
             default_page_size: 20,
             max_page_size: 100,
+            loader_delay_ms: 1,
         }
     }
 }

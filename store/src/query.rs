@@ -43,6 +43,15 @@ impl PageRequest {
     }
 }
 
+/// Facilities in id order (see [`page_facilities`] for other orders).
+pub async fn list_facilities(
+    store: &Store,
+    f: &FacilityFilter,
+    req: PageRequest,
+) -> Result<Page<facility::Model>, StoreError> {
+    page_facilities(store, f, None, &req.keyset(Direction::Asc)).await
+}
+
 /// Licences in id order (see [`page_licenses`] for other orders).
 pub async fn list_licenses(
     store: &Store,

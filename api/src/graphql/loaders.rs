@@ -108,6 +108,41 @@ impl Loader<OrgId> for Loaders {
     }
 }
 
+/// Organizations reached through one kind of link. Each link has its own key type so that
+/// a query level's lookups through it form one batch whatever the timing of other levels
+/// (keys of one type from two levels may or may not share a batch).
+pub trait OrgLink: Copy + Eq + std::hash::Hash + Send + Sync + 'static {
+    fn new(id: i64) -> Self;
+    fn id(self) -> i64;
+}
+
+macro_rules! org_link {
+    ($($name:ident),+) => {$(
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(pub i64);
+
+        impl OrgLink for $name {
+            fn new(id: i64) -> Self {
+                $name(id)
+            }
+            fn id(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl Loader<$name> for Loaders {
+            type Value = organization::Model;
+            type Error = Arc<StoreError>;
+            async fn load(&self, keys: &[$name]) -> Res<$name, Self::Value> {
+                let raw = query::organizations_by_ids(&self.store, &ids(keys, |k| k.0)).await?;
+                Ok(keyed(keys, raw, |k| k.0))
+            }
+        }
+    )+};
+}
+
+org_link!(HolderOrg, AuthorityOrg, OperatorOrg, PartyOrg, ParentOrg);
+
 impl Loader<FacilityId> for Loaders {
     type Value = facility::Model;
     type Error = Arc<StoreError>;

@@ -23,7 +23,8 @@ pub fn build_schema(store: Store, limits: &GraphqlSettings) -> AtlasSchema {
             store: store.clone(),
         },
         tokio::spawn,
-    );
+    )
+    .delay(std::time::Duration::from_millis(limits.loader_delay_ms));
     Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .data(store)
         .data(loaders)

@@ -17,14 +17,17 @@ use super::connection::{self, Conn, PageArgs, connection_cost};
 use super::error::{StoreResultExt, internal};
 use super::ids;
 use super::loaders::{
-    AgenciesOf, AliasesOf, ArticleId, EvidenceOf, FacilityId, FocusOf, Loaders, ModalitiesOf,
-    Nested, OrgId, PartiesOf, SubsidiariesOf,
+    AgenciesOf, AliasesOf, ArticleId, AuthorityOrg, EvidenceOf, FacilityId, FocusOf, HolderOrg,
+    Loaders, ModalitiesOf, Nested, OperatorOrg, OrgId, OrgLink, ParentOrg, PartiesOf, PartyOrg,
+    SubsidiariesOf,
 };
 
 /// A date as precise as the source states it: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PartialDate(pub cdmo_store::PartialDate);
 
+/// A date as precise as the source states it: `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (a bare
+/// year number is accepted as input too).
 #[Scalar(name = "PartialDate")]
 impl ScalarType for PartialDate {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -64,6 +67,25 @@ pub(crate) fn loader<'a>(ctx: &'a Context<'_>) -> &'a DataLoader<Loaders> {
     ctx.data_unchecked::<DataLoader<Loaders>>()
 }
 
+/// The organization at the end of one kind of link (see [`OrgLink`]).
+async fn linked_org<K: OrgLink>(
+    ctx: &Context<'_>,
+    id: i64,
+) -> async_graphql::Result<Option<Organization>>
+where
+    Loaders: async_graphql::dataloader::Loader<
+            K,
+            Value = cdmo_store::entities::organization::Model,
+            Error = std::sync::Arc<cdmo_store::StoreError>,
+        >,
+{
+    Ok(loader(ctx)
+        .load_one(K::new(id))
+        .await
+        .gql()?
+        .map(Organization))
+}
+
 pub(crate) async fn load_org(
     ctx: &Context<'_>,
     id: i64,
@@ -93,6 +115,7 @@ async fn evidence_for(
 /// A company, hospital, university, ministry or regulator, resolved across names and scripts.
 pub struct Organization(pub organization::Model);
 
+/// A company, hospital, university, ministry or regulator, resolved across names and scripts.
 #[Object]
 impl Organization {
     /// Global id.
@@ -130,7 +153,7 @@ impl Organization {
     /// The organization that owns it, if known.
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         match self.0.parent_id {
-            Some(p) => load_org(ctx, p).await,
+            Some(p) => linked_org::<ParentOrg>(ctx, p).await,
             None => Ok(None),
         }
     }
@@ -379,6 +402,7 @@ impl Organization {
 /// A manufacturing facility.
 pub struct Facility(pub facility::Model);
 
+/// A manufacturing facility.
 #[Object]
 impl Facility {
     /// Global id.
@@ -391,7 +415,7 @@ impl Facility {
     }
     /// The organization that operates it.
     async fn operator(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        load_org(ctx, self.0.operator_id).await
+        linked_org::<OperatorOrg>(ctx, self.0.operator_id).await
     }
     /// ISO 3166-1 alpha-2 country code.
     async fn country(&self) -> Option<&str> {
@@ -467,6 +491,7 @@ impl Facility {
 /// A licence, permit or certificate granted to an organization.
 pub struct License(pub license::Model);
 
+/// A licence, permit or certificate granted to an organization.
 #[Object]
 impl License {
     /// Global id.
@@ -479,12 +504,12 @@ impl License {
     }
     /// The organization holding it.
     async fn holder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        load_org(ctx, self.0.holder_id).await
+        linked_org::<HolderOrg>(ctx, self.0.holder_id).await
     }
     /// The body that issued it.
     async fn authority(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         match self.0.authority_id {
-            Some(a) => load_org(ctx, a).await,
+            Some(a) => linked_org::<AuthorityOrg>(ctx, a).await,
             None => Ok(None),
         }
     }
@@ -527,13 +552,14 @@ pub struct AgreementParty {
 impl AgreementParty {
     /// The organization.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        load_org(ctx, self.organization_id).await
+        linked_org::<PartyOrg>(ctx, self.organization_id).await
     }
 }
 
 /// An agreement between organizations.
 pub struct Agreement(pub agreement::Model);
 
+/// An agreement between organizations.
 #[Object]
 impl Agreement {
     /// Global id.
@@ -579,6 +605,7 @@ impl Agreement {
 /// A government programme, strategy, funding scheme, regulation or law.
 pub struct Policy(pub policy::Model);
 
+/// A government programme, strategy, funding scheme, regulation or law.
 #[Object]
 impl Policy {
     /// Global id.
@@ -630,6 +657,7 @@ impl Policy {
 /// A source document.
 pub struct Article(pub article::Model);
 
+/// A source document.
 #[Object]
 impl Article {
     /// Global id.
@@ -673,6 +701,7 @@ impl Article {
 /// The sentence of an article a fact was read from.
 pub struct Evidence(pub evidence::Model);
 
+/// The sentence of an article a fact was read from.
 #[Object]
 impl Evidence {
     /// Global id.
@@ -724,6 +753,7 @@ pub struct IngestRunError {
     pub error: String,
 }
 
+/// One run of an ingest job over a source: when, what it fetched, and what failed.
 #[Object]
 impl IngestRun {
     /// Global id.
