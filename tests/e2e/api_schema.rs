@@ -934,7 +934,7 @@ async fn count_statements(engine: Engine, orgs: i64, per_org: i64) -> Option<(us
     settings.graphql.max_complexity = 1_000_000;
     // Batches gather per query level; a generous window keeps a loaded test machine from
     // splitting one level's lookups in two (which would make the count timing-dependent).
-    settings.graphql.loader_delay_ms = 50;
+    settings.graphql.loader_delay_ms = 250;
     let app = Application::build(&settings, store.clone()).unwrap();
     let address = app.base_url();
     tokio::spawn(app.run_until_stopped());

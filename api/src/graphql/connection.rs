@@ -124,21 +124,24 @@ pub struct PageLimits {
     pub max_page_size: usize,
 }
 
-/// The default page size, for complexity estimates (they run without request data).
+/// The page sizes, for complexity estimates (they run without request data).
 static DEFAULT_PAGE_SIZE: AtomicUsize = AtomicUsize::new(20);
+static MAX_PAGE_SIZE: AtomicUsize = AtomicUsize::new(100);
 
-pub fn set_default_page_size(n: usize) {
-    DEFAULT_PAGE_SIZE.store(n, Ordering::Relaxed);
+pub fn set_page_sizes(default: usize, max: usize) {
+    DEFAULT_PAGE_SIZE.store(default, Ordering::Relaxed);
+    MAX_PAGE_SIZE.store(max, Ordering::Relaxed);
 }
 
 /// Cost of a connection field: its page size times the cost of one item, so nested
-/// connections multiply (100 × 100 rows costs 10,000 × the item's fields).
+/// connections multiply (100 × 100 rows costs 10,000 × the item's fields). A size over the
+/// maximum counts as the maximum, so that the clearer page-size error is the one reported.
 pub fn connection_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
     let n = first
         .or(last)
         .map(|n| n.max(0) as usize)
         .unwrap_or_else(|| DEFAULT_PAGE_SIZE.load(Ordering::Relaxed))
-        .max(1);
+        .clamp(1, MAX_PAGE_SIZE.load(Ordering::Relaxed).max(1));
     n.saturating_mul(child_complexity.max(1)).saturating_add(1)
 }
 

@@ -17,7 +17,7 @@ pub struct QueryRoot(CoreQuery);
 pub type AtlasSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
 pub fn build_schema(store: Store, limits: &GraphqlSettings) -> AtlasSchema {
-    super::connection::set_default_page_size(limits.default_page_size);
+    super::connection::set_page_sizes(limits.default_page_size, limits.max_page_size);
     let loaders = DataLoader::new(
         Loaders {
             store: store.clone(),
