@@ -149,6 +149,8 @@ fn non_negative(name: &str, v: Option<f64>) -> async_graphql::Result<()> {
 #[derive(Default)]
 pub struct CoreQuery;
 
+// A resolver's parameters are its GraphQL arguments: Relay paging alone takes four.
+#[allow(clippy::too_many_arguments)]
 #[Object]
 impl CoreQuery {
     /// Organizations: companies, hospitals, universities, ministries and regulators.
