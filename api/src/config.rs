@@ -73,6 +73,9 @@ pub struct GraphqlSettings {
     pub max_operations: usize,
     /// How many automatic persisted queries are remembered (least recently used go first).
     pub persisted_query_cache_size: usize,
+    /// How long (ms) DataLoaders gather keys into one batch: longer merges more lookups
+    /// into one statement under load, at that cost in latency per query level.
+    pub loader_delay_ms: u64,
 }
 
 /// `[auth]`: who may call what. Mutations always need an API key.
@@ -119,6 +122,7 @@ impl Default for GraphqlSettings {
             max_root_fields: 20,
             max_operations: 10,
             persisted_query_cache_size: 1_000,
+            loader_delay_ms: 1,
         }
     }
 }

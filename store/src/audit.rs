@@ -2,16 +2,13 @@
 //! transaction as the change it describes, so a change and its record exist together or not at all.
 
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use serde_json::Value;
 
 use crate::db::Store;
 use crate::entities::audit_log;
 use crate::error::StoreError;
-use crate::query::{Page, PageRequest};
+use crate::paging::{Cursor, KeysetRequest, Page, keyset_page};
 
 /// Who made a change: the API key, copied into the trail (it outlives revocation).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,25 +61,23 @@ pub async fn record_alone(
     record(store.conn(), actor, entry).await
 }
 
-/// The trail, newest first, in keyset pages (`after` is the smallest id already seen).
+/// The trail in keyset pages of id order (`Direction::Desc` is newest first).
 pub async fn list_audit(
     store: &Store,
-    req: PageRequest,
+    req: &KeysetRequest,
 ) -> Result<Page<audit_log::Model>, StoreError> {
-    let db = store.conn();
-    let total = audit_log::Entity::find().count(db).await?;
-    let mut q = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
-    if let Some(after) = req.after {
-        q = q.filter(audit_log::Column::Id.lt(after));
-    }
-    let mut items = q.limit(req.limit + 1).all(db).await?;
-    let has_next = items.len() as u64 > req.limit;
-    items.truncate(req.limit as usize);
-    Ok(Page {
-        items,
-        has_next,
-        total,
-    })
+    keyset_page(
+        store,
+        audit_log::Entity::find(),
+        None,
+        audit_log::Column::Id,
+        req,
+        |m| Cursor {
+            key: None,
+            id: m.id,
+        },
+    )
+    .await
 }
 
 /// Audit rows by id.

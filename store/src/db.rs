@@ -122,6 +122,13 @@ impl Store {
         &self.db
     }
 
+    /// Calls `f` with the SQL of every statement run through this handle and the clones made
+    /// from it afterwards (tests count statements with it).
+    pub fn on_statement(&mut self, f: impl Fn(&str) + Send + Sync + 'static) {
+        self.db
+            .set_metric_callback(move |info| f(&info.statement.sql));
+    }
+
     pub fn engine(&self) -> Engine {
         self.engine
     }

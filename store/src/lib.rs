@@ -23,6 +23,7 @@ pub mod merge;
 pub mod meta;
 pub mod migration;
 pub mod names;
+pub mod paging;
 pub mod query;
 pub mod record;
 pub mod runs;

@@ -4,10 +4,9 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select,
 };
 
 use crate::db::Store;
@@ -23,71 +22,142 @@ use crate::vocab::{
     PolicyFocus,
 };
 
-/// Which slice of a list to return: rows after the `after` id, at most `limit`.
+pub use crate::paging::{Cursor, Direction, KeysetRequest, Page, SortValue};
+
+/// The first `limit` rows after id `after`, in each list's default order (id; newest first
+/// for ingest runs). The API uses [`KeysetRequest`] for any order and both directions.
 #[derive(Debug, Clone, Copy)]
 pub struct PageRequest {
     pub after: Option<i64>,
     pub limit: u64,
 }
 
-/// A slice of a list, with whether more follow and how many match in all.
-#[derive(Debug, Clone)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub has_next: bool,
-    pub total: u64,
-}
-
-async fn page<E>(
-    store: &Store,
-    select: Select<E>,
-    id: E::Column,
-    req: PageRequest,
-) -> Result<Page<E::Model>, StoreError>
-where
-    E: EntityTrait,
-    E::Model: Send + Sync,
-    E::Column: ColumnTrait,
-{
-    keyset_page(store, select, id, req, false).await
-}
-
-/// A keyset page in id order, or in reverse id order when `newest_first` (the cursor is
-/// then the smallest id already seen).
-async fn keyset_page<E>(
-    store: &Store,
-    select: Select<E>,
-    id: E::Column,
-    req: PageRequest,
-    newest_first: bool,
-) -> Result<Page<E::Model>, StoreError>
-where
-    E: EntityTrait,
-    E::Model: Send + Sync,
-    E::Column: ColumnTrait,
-{
-    let db = store.conn();
-    let total = select.clone().count(db).await?;
-    let mut q = if newest_first {
-        select.order_by_desc(id)
-    } else {
-        select.order_by_asc(id)
-    };
-    if let Some(after) = req.after {
-        q = q.filter(if newest_first {
-            id.lt(after)
-        } else {
-            id.gt(after)
-        });
+impl PageRequest {
+    fn keyset(self, direction: Direction) -> KeysetRequest {
+        KeysetRequest {
+            after: self.after.map(|id| Cursor { key: None, id }),
+            limit: self.limit,
+            direction,
+            ..Default::default()
+        }
     }
-    let mut items = q.limit(req.limit + 1).all(db).await?;
-    let has_next = items.len() as u64 > req.limit;
-    items.truncate(req.limit as usize);
-    Ok(Page {
-        items,
-        has_next,
-        total,
-    })
+}
+
+/// Facilities in id order (see [`page_facilities`] for other orders).
+pub async fn list_facilities(
+    store: &Store,
+    f: &FacilityFilter,
+    req: PageRequest,
+) -> Result<Page<facility::Model>, StoreError> {
+    page_facilities(store, f, None, &req.keyset(Direction::Asc)).await
+}
+
+/// Licences in id order (see [`page_licenses`] for other orders).
+pub async fn list_licenses(
+    store: &Store,
+    f: &LicenseFilter,
+    req: PageRequest,
+) -> Result<Page<license::Model>, StoreError> {
+    page_licenses(store, f, None, &req.keyset(Direction::Asc)).await
+}
+
+use crate::paging::{keyset_page, ordered};
+
+/// Declares the sortable fields of one list: the enum (a GraphQL enum with the `graphql`
+/// feature), the column each sorts on and how a row's cursor is made.
+macro_rules! sort_fields {
+    (
+        $(#[doc = $doc:literal])*
+        $name:ident ($gql:literal) for $entity:ident {
+            $( $(#[doc = $vdoc:literal])* $variant:ident => $col:ident, |$m:ident| $value:expr ),+ $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+        #[cfg_attr(feature = "graphql", graphql(name = $gql))]
+        pub enum $name {
+            $( $(#[doc = $vdoc])* $variant ),+
+        }
+
+        impl $name {
+            /// The sort column (None: id order).
+            pub fn column(sort: Option<$name>) -> Option<$entity::Column> {
+                sort.map(|s| match s { $($name::$variant => $entity::Column::$col),+ })
+            }
+
+            /// The cursor of `m` in the order of `sort`.
+            pub fn cursor(sort: Option<$name>, m: &$entity::Model) -> Cursor {
+                let key = match sort {
+                    None => None,
+                    $(Some($name::$variant) => { let $m = m; $value }),+
+                };
+                Cursor { key, id: m.id }
+            }
+
+            /// Stable name of the field, written into cursors so that a cursor of one order
+            /// is refused in another.
+            pub fn code(sort: Option<$name>) -> &'static str {
+                match sort { None => "ID", $(Some($name::$variant) => stringify!($variant)),+ }
+            }
+        }
+    };
+}
+
+sort_fields! {
+    /// Fields organizations can be sorted by (ties are broken by id).
+    OrganizationSort ("OrganizationOrderField") for organization {
+        /// Canonical name.
+        Name => Name, |m| Some(SortValue::Text(m.name.clone())),
+        /// When it was first stored.
+        CreatedAt => CreatedAt, |m| Some(SortValue::Time(m.created_at)),
+    }
+}
+
+sort_fields! {
+    /// Fields facilities can be sorted by (ties are broken by id, unknown values last).
+    FacilitySort ("FacilityOrderField") for facility {
+        /// Bioreactor volume in litres.
+        Capacity => CapacityLiters, |m| m.capacity_liters.map(SortValue::Float),
+        /// Facility name.
+        Name => Name, |m| m.name.clone().map(SortValue::Text),
+        /// Date of the latest report of its capacity or status.
+        ReportedOn => ReportedOn, |m| m.reported_on.map(SortValue::Date),
+    }
+}
+
+sort_fields! {
+    /// Fields licences can be sorted by (ties are broken by id, undated last).
+    LicenseSort ("LicenseOrderField") for license {
+        /// Date granted.
+        Date => Date, |m| m.date.map(SortValue::Date),
+    }
+}
+
+sort_fields! {
+    /// Fields agreements can be sorted by (ties are broken by id, unknown values last).
+    AgreementSort ("AgreementOrderField") for agreement {
+        /// Date made.
+        Date => Date, |m| m.date.map(SortValue::Date),
+        /// Value in US dollars.
+        Value => ValueUsd, |m| m.value_usd.map(SortValue::Float),
+    }
+}
+
+sort_fields! {
+    /// Fields policies can be sorted by (ties are broken by id, undated last).
+    PolicySort ("PolicyOrderField") for policy {
+        /// Date launched, adopted or in force.
+        Date => Date, |m| m.date.map(SortValue::Date),
+    }
+}
+
+sort_fields! {
+    /// Fields articles can be sorted by (ties are broken by id, undated last).
+    ArticleSort ("ArticleOrderField") for article {
+        /// Publication date.
+        PublishedAt => Published, |m| m.published.map(SortValue::Date),
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -96,12 +166,17 @@ pub struct OrganizationFilter {
     pub region: Option<String>,
     pub kind: Option<OrganizationKind>,
     pub name_prefix: Option<String>,
+    /// Holds at least one (unretracted) licence of this type.
+    pub has_license_type: Option<LicenseType>,
+    /// Operates at least one (unretracted) facility making this modality.
+    pub modality: Option<Modality>,
 }
 
-pub async fn list_organizations(
+pub async fn page_organizations(
     store: &Store,
     f: &OrganizationFilter,
-    req: PageRequest,
+    sort: Option<OrganizationSort>,
+    req: &KeysetRequest,
 ) -> Result<Page<organization::Model>, StoreError> {
     let mut c = Condition::all();
     if let Some(v) = &f.country {
@@ -116,13 +191,47 @@ pub async fn list_organizations(
     if let Some(v) = &f.name_prefix {
         c = c.add(organization::Column::Name.starts_with(v.clone()));
     }
-    page(
+    if let Some(t) = f.has_license_type {
+        c = c.add(
+            organization::Column::Id.in_subquery(
+                Query::select()
+                    .column(license::Column::HolderId)
+                    .from(license::Entity)
+                    .and_where(license::Column::LicenseType.eq(t.as_str()))
+                    .and_where(license::Column::RetractedAt.is_null())
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(m) = f.modality {
+        c = c.add(
+            organization::Column::Id.in_subquery(
+                Query::select()
+                    .column(facility::Column::OperatorId)
+                    .from(facility::Entity)
+                    .and_where(facility::Column::RetractedAt.is_null())
+                    .and_where(facility::Column::Id.in_subquery(modality_facilities(m)))
+                    .to_owned(),
+            ),
+        );
+    }
+    keyset_page(
         store,
         organization::Entity::find().filter(c),
+        OrganizationSort::column(sort),
         organization::Column::Id,
         req,
+        |m| OrganizationSort::cursor(sort, m),
     )
     .await
+}
+
+fn modality_facilities(m: Modality) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(facility_modality::Column::FacilityId)
+        .from(facility_modality::Entity)
+        .and_where(facility_modality::Column::Modality.eq(m.as_str()))
+        .to_owned()
 }
 
 /// The organization known by `name` (any alias, any legal form, any word order).
@@ -157,11 +266,7 @@ pub struct FacilityFilter {
     pub min_capacity_liters: Option<f64>,
 }
 
-pub async fn list_facilities(
-    store: &Store,
-    f: &FacilityFilter,
-    req: PageRequest,
-) -> Result<Page<facility::Model>, StoreError> {
+fn facility_cond(f: &FacilityFilter) -> Condition {
     // Retracted facts are kept for history but not listed.
     let mut c = Condition::all().add(facility::Column::RetractedAt.is_null());
     if let Some(v) = &f.country {
@@ -180,21 +285,24 @@ pub async fn list_facilities(
         c = c.add(facility::Column::CapacityLiters.gte(v));
     }
     if let Some(m) = f.modality {
-        c = c.add(
-            facility::Column::Id.in_subquery(
-                Query::select()
-                    .column(facility_modality::Column::FacilityId)
-                    .from(facility_modality::Entity)
-                    .and_where(facility_modality::Column::Modality.eq(m.as_str()))
-                    .to_owned(),
-            ),
-        );
+        c = c.add(facility::Column::Id.in_subquery(modality_facilities(m)));
     }
-    page(
+    c
+}
+
+pub async fn page_facilities(
+    store: &Store,
+    f: &FacilityFilter,
+    sort: Option<FacilitySort>,
+    req: &KeysetRequest,
+) -> Result<Page<facility::Model>, StoreError> {
+    keyset_page(
         store,
-        facility::Entity::find().filter(c),
+        facility::Entity::find().filter(facility_cond(f)),
+        FacilitySort::column(sort),
         facility::Column::Id,
         req,
+        |m| FacilitySort::cursor(sort, m),
     )
     .await
 }
@@ -210,11 +318,7 @@ pub struct LicenseFilter {
     pub date_to: Option<NaiveDate>,
 }
 
-pub async fn list_licenses(
-    store: &Store,
-    f: &LicenseFilter,
-    req: PageRequest,
-) -> Result<Page<license::Model>, StoreError> {
+fn license_cond(f: &LicenseFilter) -> Condition {
     // Retracted facts are kept for history but not listed.
     let mut c = Condition::all().add(license::Column::RetractedAt.is_null());
     if let Some(v) = &f.country {
@@ -238,11 +342,22 @@ pub async fn list_licenses(
     if let Some(v) = f.date_to {
         c = c.add(license::Column::Date.lte(v));
     }
-    page(
+    c
+}
+
+pub async fn page_licenses(
+    store: &Store,
+    f: &LicenseFilter,
+    sort: Option<LicenseSort>,
+    req: &KeysetRequest,
+) -> Result<Page<license::Model>, StoreError> {
+    keyset_page(
         store,
-        license::Entity::find().filter(c),
+        license::Entity::find().filter(license_cond(f)),
+        LicenseSort::column(sort),
         license::Column::Id,
         req,
+        |m| LicenseSort::cursor(sort, m),
     )
     .await
 }
@@ -253,15 +368,14 @@ pub struct AgreementFilter {
     pub party_id: Option<i64>,
     /// Agreements with at least one party of this country.
     pub party_country: Option<String>,
+    /// Only agreements whose parties are of at least two countries.
+    pub cross_border_only: bool,
     pub date_from: Option<NaiveDate>,
     pub date_to: Option<NaiveDate>,
+    pub min_value_usd: Option<f64>,
 }
 
-pub async fn list_agreements(
-    store: &Store,
-    f: &AgreementFilter,
-    req: PageRequest,
-) -> Result<Page<agreement::Model>, StoreError> {
+fn agreement_cond(f: &AgreementFilter) -> Condition {
     // Retracted facts are kept for history but not listed.
     let mut c = Condition::all().add(agreement::Column::RetractedAt.is_null());
     if let Some(v) = f.agreement_type {
@@ -299,17 +413,57 @@ pub async fn list_agreements(
             ),
         );
     }
+    if f.cross_border_only {
+        // Parties of two or more known countries; COUNT(DISTINCT) skips unknown ones.
+        c = c.add(
+            agreement::Column::Id.in_subquery(
+                Query::select()
+                    .column((
+                        agreement_party::Entity,
+                        agreement_party::Column::AgreementId,
+                    ))
+                    .from(agreement_party::Entity)
+                    .inner_join(
+                        organization::Entity,
+                        Expr::col((organization::Entity, organization::Column::Id)).equals((
+                            agreement_party::Entity,
+                            agreement_party::Column::OrganizationId,
+                        )),
+                    )
+                    .group_by_col((
+                        agreement_party::Entity,
+                        agreement_party::Column::AgreementId,
+                    ))
+                    .and_having(Expr::cust("COUNT(DISTINCT organizations.country) > 1"))
+                    .to_owned(),
+            ),
+        );
+    }
     if let Some(v) = f.date_from {
         c = c.add(agreement::Column::Date.gte(v));
     }
     if let Some(v) = f.date_to {
         c = c.add(agreement::Column::Date.lte(v));
     }
-    page(
+    if let Some(v) = f.min_value_usd {
+        c = c.add(agreement::Column::ValueUsd.gte(v));
+    }
+    c
+}
+
+pub async fn page_agreements(
+    store: &Store,
+    f: &AgreementFilter,
+    sort: Option<AgreementSort>,
+    req: &KeysetRequest,
+) -> Result<Page<agreement::Model>, StoreError> {
+    keyset_page(
         store,
-        agreement::Entity::find().filter(c),
+        agreement::Entity::find().filter(agreement_cond(f)),
+        AgreementSort::column(sort),
         agreement::Column::Id,
         req,
+        |m| AgreementSort::cursor(sort, m),
     )
     .await
 }
@@ -323,11 +477,7 @@ pub struct PolicyFilter {
     pub date_to: Option<NaiveDate>,
 }
 
-pub async fn list_policies(
-    store: &Store,
-    f: &PolicyFilter,
-    req: PageRequest,
-) -> Result<Page<policy::Model>, StoreError> {
+fn policy_cond(f: &PolicyFilter) -> Condition {
     // Retracted facts are kept for history but not listed.
     let mut c = Condition::all().add(policy::Column::RetractedAt.is_null());
     if let Some(v) = &f.country {
@@ -361,11 +511,22 @@ pub async fn list_policies(
     if let Some(v) = f.date_to {
         c = c.add(policy::Column::Date.lte(v));
     }
-    page(
+    c
+}
+
+pub async fn page_policies(
+    store: &Store,
+    f: &PolicyFilter,
+    sort: Option<PolicySort>,
+    req: &KeysetRequest,
+) -> Result<Page<policy::Model>, StoreError> {
+    keyset_page(
         store,
-        policy::Entity::find().filter(c),
+        policy::Entity::find().filter(policy_cond(f)),
+        PolicySort::column(sort),
         policy::Column::Id,
         req,
+        |m| PolicySort::cursor(sort, m),
     )
     .await
 }
@@ -379,11 +540,7 @@ pub struct ArticleFilter {
     pub date_to: Option<NaiveDate>,
 }
 
-pub async fn list_articles(
-    store: &Store,
-    f: &ArticleFilter,
-    req: PageRequest,
-) -> Result<Page<article::Model>, StoreError> {
+fn article_cond(f: &ArticleFilter) -> Condition {
     let mut c = Condition::all();
     if let Some(v) = &f.publisher {
         c = c.add(article::Column::Publisher.eq(v.clone()));
@@ -408,13 +565,204 @@ pub async fn list_articles(
     if let Some(v) = f.date_to {
         c = c.add(article::Column::Published.lte(v));
     }
-    page(
+    c
+}
+
+pub async fn page_articles(
+    store: &Store,
+    f: &ArticleFilter,
+    sort: Option<ArticleSort>,
+    req: &KeysetRequest,
+) -> Result<Page<article::Model>, StoreError> {
+    keyset_page(
         store,
-        article::Entity::find().filter(c),
+        article::Entity::find().filter(article_cond(f)),
+        ArticleSort::column(sort),
         article::Column::Id,
         req,
+        |m| ArticleSort::cursor(sort, m),
     )
     .await
+}
+
+// ---- per-parent lists for nested connections (one or two statements per batch) ----
+
+/// Which list of an organization or facility a nested connection shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LicensesOf {
+    Holder,
+    Authority,
+    Facility,
+}
+
+/// Every visible licence of each parent, in the order asked for.
+pub async fn licenses_of(
+    store: &Store,
+    rel: LicensesOf,
+    parents: &[i64],
+    sort: Option<LicenseSort>,
+    direction: Direction,
+) -> Result<HashMap<i64, Vec<license::Model>>, StoreError> {
+    let col = match rel {
+        LicensesOf::Holder => license::Column::HolderId,
+        LicensesOf::Authority => license::Column::AuthorityId,
+        LicensesOf::Facility => license::Column::FacilityId,
+    };
+    let select = license::Entity::find()
+        .filter(license_cond(&LicenseFilter::default()))
+        .filter(col.is_in(parents.iter().copied()));
+    let rows = ordered(
+        select,
+        LicenseSort::column(sort),
+        license::Column::Id,
+        direction,
+        false,
+    )
+    .all(store.conn())
+    .await?;
+    let mut out: HashMap<i64, Vec<license::Model>> = HashMap::new();
+    for r in rows {
+        let parent = match rel {
+            LicensesOf::Holder => Some(r.holder_id),
+            LicensesOf::Authority => r.authority_id,
+            LicensesOf::Facility => r.facility_id,
+        };
+        if let Some(p) = parent {
+            out.entry(p).or_default().push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Every visible facility operated by each organization, in the order asked for.
+pub async fn facilities_of(
+    store: &Store,
+    operators: &[i64],
+    sort: Option<FacilitySort>,
+    direction: Direction,
+) -> Result<HashMap<i64, Vec<facility::Model>>, StoreError> {
+    let select = facility::Entity::find()
+        .filter(facility_cond(&FacilityFilter::default()))
+        .filter(facility::Column::OperatorId.is_in(operators.iter().copied()));
+    let rows = ordered(
+        select,
+        FacilitySort::column(sort),
+        facility::Column::Id,
+        direction,
+        false,
+    )
+    .all(store.conn())
+    .await?;
+    let mut out: HashMap<i64, Vec<facility::Model>> = HashMap::new();
+    for r in rows {
+        out.entry(r.operator_id).or_default().push(r);
+    }
+    Ok(out)
+}
+
+/// Spreads rows loaded in order over their parents through a (parent, row id) link list.
+fn spread<M: Clone>(
+    links: Vec<(i64, i64)>,
+    rows: Vec<M>,
+    id: impl Fn(&M) -> i64,
+) -> HashMap<i64, Vec<M>> {
+    let mut parents_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (parent, row) in links {
+        parents_of.entry(row).or_default().push(parent);
+    }
+    let mut out: HashMap<i64, Vec<M>> = HashMap::new();
+    for r in rows {
+        for p in parents_of.get(&id(&r)).into_iter().flatten() {
+            out.entry(*p).or_default().push(r.clone());
+        }
+    }
+    out
+}
+
+/// Every visible agreement each organization is a party to, in the order asked for.
+pub async fn agreements_of(
+    store: &Store,
+    parties: &[i64],
+    sort: Option<AgreementSort>,
+    direction: Direction,
+) -> Result<HashMap<i64, Vec<agreement::Model>>, StoreError> {
+    let links: Vec<(i64, i64)> = agreement_party::Entity::find()
+        .filter(agreement_party::Column::OrganizationId.is_in(parties.iter().copied()))
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .map(|l| (l.organization_id, l.agreement_id))
+        .collect();
+    let select = agreement::Entity::find()
+        .filter(agreement_cond(&AgreementFilter::default()))
+        .filter(agreement::Column::Id.is_in(links.iter().map(|l| l.1)));
+    let rows = ordered(
+        select,
+        AgreementSort::column(sort),
+        agreement::Column::Id,
+        direction,
+        false,
+    )
+    .all(store.conn())
+    .await?;
+    Ok(spread(links, rows, |r| r.id))
+}
+
+/// Every visible policy each organization is an agency of, in the order asked for.
+pub async fn policies_of(
+    store: &Store,
+    agencies: &[i64],
+    sort: Option<PolicySort>,
+    direction: Direction,
+) -> Result<HashMap<i64, Vec<policy::Model>>, StoreError> {
+    let links: Vec<(i64, i64)> = policy_agency::Entity::find()
+        .filter(policy_agency::Column::OrganizationId.is_in(agencies.iter().copied()))
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .map(|l| (l.organization_id, l.policy_id))
+        .collect();
+    let select = policy::Entity::find()
+        .filter(policy_cond(&PolicyFilter::default()))
+        .filter(policy::Column::Id.is_in(links.iter().map(|l| l.1)));
+    let rows = ordered(
+        select,
+        PolicySort::column(sort),
+        policy::Column::Id,
+        direction,
+        false,
+    )
+    .all(store.conn())
+    .await?;
+    Ok(spread(links, rows, |r| r.id))
+}
+
+/// Every article naming each organization, in the order asked for.
+pub async fn articles_of(
+    store: &Store,
+    organizations: &[i64],
+    sort: Option<ArticleSort>,
+    direction: Direction,
+) -> Result<HashMap<i64, Vec<article::Model>>, StoreError> {
+    let links: Vec<(i64, i64)> = article_organization::Entity::find()
+        .filter(article_organization::Column::OrganizationId.is_in(organizations.iter().copied()))
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .map(|l| (l.organization_id, l.article_id))
+        .collect();
+    let select =
+        article::Entity::find().filter(article::Column::Id.is_in(links.iter().map(|l| l.1)));
+    let rows = ordered(
+        select,
+        ArticleSort::column(sort),
+        article::Column::Id,
+        direction,
+        false,
+    )
+    .all(store.conn())
+    .await?;
+    Ok(spread(links, rows, |r| r.id))
 }
 
 // ---- batch loads by id (one statement each) ----
@@ -440,6 +788,8 @@ by_ids!(licenses_by_ids, license);
 by_ids!(agreements_by_ids, agreement);
 by_ids!(policies_by_ids, policy);
 by_ids!(articles_by_ids, article);
+by_ids!(evidence_by_ids, evidence);
+by_ids!(ingest_runs_by_ids, ingest_run);
 
 /// Aliases of each organization (its canonical name included), sorted.
 pub async fn aliases_of(
@@ -686,6 +1036,15 @@ pub async fn list_ingest_runs(
     f: &IngestRunFilter,
     req: PageRequest,
 ) -> Result<Page<ingest_run::Model>, StoreError> {
+    page_ingest_runs(store, f, &req.keyset(Direction::Desc)).await
+}
+
+/// Ingest runs in id order in `req.direction`.
+pub async fn page_ingest_runs(
+    store: &Store,
+    f: &IngestRunFilter,
+    req: &KeysetRequest,
+) -> Result<Page<ingest_run::Model>, StoreError> {
     let mut select = ingest_run::Entity::find();
     if let Some(v) = &f.source_id {
         select = select.filter(ingest_run::Column::SourceId.eq(v.clone()));
@@ -693,7 +1052,13 @@ pub async fn list_ingest_runs(
     if let Some(v) = &f.status {
         select = select.filter(ingest_run::Column::Status.eq(v.clone()));
     }
-    keyset_page(store, select, ingest_run::Column::Id, req, true).await
+    keyset_page(store, select, None, ingest_run::Column::Id, req, |m| {
+        Cursor {
+            key: None,
+            id: m.id,
+        }
+    })
+    .await
 }
 
 /// Checks that the database answers.
@@ -740,7 +1105,7 @@ pub async fn articles_since_page(
         .filter(articles_since(since))
         .filter(article::Column::Id.gt(after))
         .order_by_asc(article::Column::Id)
-        .limit(limit.max(1))
+        .limit(std::cmp::max(limit, 1))
         .all(store.conn())
         .await?)
 }

@@ -9,6 +9,7 @@ mod http_server;
 mod api;
 mod api_analytics;
 mod api_curation;
+mod api_schema;
 mod api_search;
 mod api_transport;
 mod engines;

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod loaders;
 pub mod meta;
 pub mod mutation;
+pub mod node;
 pub mod query;
 pub mod schema;
 pub mod search;

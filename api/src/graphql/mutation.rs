@@ -7,23 +7,22 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields, OpaqueCursor};
 use async_graphql::{Context, Enum, ErrorExtensions, ID, InputObject, Json, Object, Union};
 use cdmo_store::Store;
 use cdmo_store::audit::{self, AuditEntry as StoreAuditEntry};
 use cdmo_store::curation::{self as cur, Correction, CurationError, FactRef, FactRow};
 use cdmo_store::entities::{audit_log, ingest_run};
-use cdmo_store::query::PageRequest;
 use cdmo_store::vocab::{AgreementType, FacilityStatus, FactKind, LicenseType};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::connection::{PageLimits, TotalCount};
+use super::connection::{self, Conn, PageArgs, PageLimits};
 use super::error::{BAD_USER_INPUT, StoreResultExt, bad_input, from_store};
 use super::ids;
 use super::types::{
     Agreement, Facility, IngestRun, License, Organization, PartialDate, Policy, load_org,
 };
 use crate::auth::require_key;
+use cdmo_store::query::Direction;
 
 /// Where `triggerIngest` finds its sources (schema data, from the settings).
 #[derive(Debug, Clone)]
@@ -793,51 +792,27 @@ impl CurationQuery {
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many entries from the newest (default: the server's default page size)."
+        )]
         first: Option<i32>,
-        after: Option<String>,
-    ) -> async_graphql::Result<Connection<OpaqueCursor<i64>, AuditEntry, TotalCount, EmptyFields>>
-    {
+        #[graphql(desc = "Return entries after (older than) this cursor.")] after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many entries from the oldest end; not with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(desc = "Return entries before (newer than) this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<AuditEntry>> {
         require_key(ctx, "auditLog")?;
-        let limits = ctx.data_unchecked::<PageLimits>();
-        let limit = match first {
-            None => limits.default_page_size,
-            Some(n) if n >= 0 && (n as usize) <= limits.max_page_size => n as usize,
-            Some(n) => {
-                return Err(bad_input(format!(
-                    "`first` must be between 0 and {} (got {n})",
-                    limits.max_page_size
-                )));
-            }
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
         };
-        let after = after
-            .map(|c| {
-                OpaqueCursor::<i64>::decode_cursor(&c)
-                    .map(|c| c.0)
-                    .map_err(|_| bad_input(format!("`after` cursor `{c}` is not valid")))
-            })
-            .transpose()?;
-        let page = audit::list_audit(
-            store(ctx),
-            PageRequest {
-                after,
-                limit: limit as u64,
-            },
-        )
-        .await
-        .gql()?;
-        let mut conn = Connection::with_additional_fields(
-            after.is_some(),
-            page.has_next,
-            TotalCount {
-                total_count: page.total,
-            },
-        );
-        conn.edges.extend(
-            page.items
-                .into_iter()
-                .map(|m| Edge::new(OpaqueCursor(m.id), AuditEntry(m))),
-        );
-        Ok(conn)
+        let req = connection::request(ctx, &args, "ID", Direction::Desc)?;
+        let page = audit::list_audit(store(ctx), &req).await.gql()?;
+        Ok(connection::build(page, "ID", Direction::Desc, AuditEntry))
     }
 
     /// Retracted facts with their reasons, most recently retracted first. Needs an API key.

@@ -40,12 +40,14 @@ pub fn build_schema(store: Store, limits: &GraphqlSettings) -> AtlasSchema {
 }
 
 fn build(store: Store, limits: &GraphqlSettings, settings: &Settings) -> AtlasSchema {
+    super::connection::set_page_sizes(limits.default_page_size, limits.max_page_size);
     let loaders = DataLoader::new(
         Loaders {
             store: store.clone(),
         },
         tokio::spawn,
-    );
+    )
+    .delay(std::time::Duration::from_millis(limits.loader_delay_ms));
     let mut builder =
         Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription).data(IngestTrigger {
             sources_file: settings.sources_file.clone(),

@@ -13,18 +13,21 @@ use cdmo_store::vocab::{
     PolicyFocus,
 };
 
-use super::connection::{self, Conn};
+use super::connection::{self, Conn, PageArgs, connection_cost};
 use super::error::{StoreResultExt, internal};
 use super::ids;
 use super::loaders::{
-    AgenciesOf, AliasesOf, ArticleId, EvidenceOf, FacilityId, FocusOf, Loaders, ModalitiesOf,
-    OrgId, PartiesOf, SubsidiariesOf,
+    AgenciesOf, AliasesOf, ArticleId, AuthorityOrg, EvidenceOf, FacilityId, FocusOf, HolderOrg,
+    Loaders, ModalitiesOf, Nested, OperatorOrg, OrgId, OrgLink, ParentOrg, PartiesOf, PartyOrg,
+    SubsidiariesOf,
 };
 
 /// A date as precise as the source states it: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PartialDate(pub cdmo_store::PartialDate);
 
+/// A date as precise as the source states it: `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (a bare
+/// year number is accepted as input too).
 #[Scalar(name = "PartialDate")]
 impl ScalarType for PartialDate {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -60,8 +63,27 @@ where
         .map_err(|e: T::Err| internal(&format!("stored {what} `{value}`: {e}")))
 }
 
-fn loader<'a>(ctx: &'a Context<'_>) -> &'a DataLoader<Loaders> {
+pub(crate) fn loader<'a>(ctx: &'a Context<'_>) -> &'a DataLoader<Loaders> {
     ctx.data_unchecked::<DataLoader<Loaders>>()
+}
+
+/// The organization at the end of one kind of link (see [`OrgLink`]).
+async fn linked_org<K: OrgLink>(
+    ctx: &Context<'_>,
+    id: i64,
+) -> async_graphql::Result<Option<Organization>>
+where
+    Loaders: async_graphql::dataloader::Loader<
+            K,
+            Value = cdmo_store::entities::organization::Model,
+            Error = std::sync::Arc<cdmo_store::StoreError>,
+        >,
+{
+    Ok(loader(ctx)
+        .load_one(K::new(id))
+        .await
+        .gql()?
+        .map(Organization))
 }
 
 pub(crate) async fn load_org(
@@ -93,10 +115,11 @@ async fn evidence_for(
 /// A company, hospital, university, ministry or regulator, resolved across names and scripts.
 pub struct Organization(pub organization::Model);
 
+/// A company, hospital, university, ministry or regulator, resolved across names and scripts.
 #[Object]
 impl Organization {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode("Organization", self.0.id)
     }
     /// Canonical name (English where one is known).
@@ -115,6 +138,7 @@ impl Organization {
     async fn region(&self) -> Option<&str> {
         self.0.region.as_deref()
     }
+    /// City, when known.
     async fn city(&self) -> Option<&str> {
         self.0.city.as_deref()
     }
@@ -129,7 +153,7 @@ impl Organization {
     /// The organization that owns it, if known.
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         match self.0.parent_id {
-            Some(p) => load_org(ctx, p).await,
+            Some(p) => linked_org::<ParentOrg>(ctx, p).await,
             None => Ok(None),
         }
     }
@@ -145,92 +169,244 @@ impl Organization {
             .collect())
     }
     /// Licences it holds.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
     async fn licenses(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start of the range (default: the server's default page size; at most its maximum)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return items after this cursor (from `edges.cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end of the range; not with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return items before this cursor (from `edges.cursor` or `pageInfo.startCursor`)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Sort order; id order when omitted.")] order_by: Option<
+            connection::LicenseOrder,
+        >,
     ) -> async_graphql::Result<Conn<License>> {
-        let filter = cdmo_store::query::LicenseFilter {
-            holder_id: Some(self.0.id),
-            ..Default::default()
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
         };
-        connection::licenses(ctx, filter, first, after).await
+        connection::nested_licenses(ctx, Nested::HeldLicenses, self.0.id, args, order_by).await
     }
     /// Licences it issued (for regulators).
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
     async fn licenses_issued(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start of the range (default: the server's default page size; at most its maximum)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return items after this cursor (from `edges.cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end of the range; not with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return items before this cursor (from `edges.cursor` or `pageInfo.startCursor`)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Sort order; id order when omitted.")] order_by: Option<
+            connection::LicenseOrder,
+        >,
     ) -> async_graphql::Result<Conn<License>> {
-        let filter = cdmo_store::query::LicenseFilter {
-            authority_id: Some(self.0.id),
-            ..Default::default()
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
         };
-        connection::licenses(ctx, filter, first, after).await
+        connection::nested_licenses(ctx, Nested::IssuedLicenses, self.0.id, args, order_by).await
     }
     /// Facilities it operates.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
     async fn facilities(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start of the range (default: the server's default page size; at most its maximum)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return items after this cursor (from `edges.cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end of the range; not with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return items before this cursor (from `edges.cursor` or `pageInfo.startCursor`)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Sort order; id order when omitted.")] order_by: Option<
+            connection::FacilityOrder,
+        >,
     ) -> async_graphql::Result<Conn<Facility>> {
-        let filter = cdmo_store::query::FacilityFilter {
-            operator_id: Some(self.0.id),
-            ..Default::default()
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
         };
-        connection::facilities(ctx, filter, first, after).await
+        connection::nested_facilities(ctx, Nested::Facilities, self.0.id, args, order_by).await
     }
     /// Agreements it is a party to.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
     async fn agreements(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start of the range (default: the server's default page size; at most its maximum)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return items after this cursor (from `edges.cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end of the range; not with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return items before this cursor (from `edges.cursor` or `pageInfo.startCursor`)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Sort order; id order when omitted.")] order_by: Option<
+            connection::AgreementOrder,
+        >,
     ) -> async_graphql::Result<Conn<Agreement>> {
-        let filter = cdmo_store::query::AgreementFilter {
-            party_id: Some(self.0.id),
-            ..Default::default()
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
         };
-        connection::agreements(ctx, filter, first, after).await
+        connection::nested_agreements(ctx, Nested::Agreements, self.0.id, args, order_by).await
     }
     /// Policies it is an agency of.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
     async fn policies(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start of the range (default: the server's default page size; at most its maximum)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return items after this cursor (from `edges.cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end of the range; not with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return items before this cursor (from `edges.cursor` or `pageInfo.startCursor`)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Sort order; id order when omitted.")] order_by: Option<
+            connection::PolicyOrder,
+        >,
     ) -> async_graphql::Result<Conn<Policy>> {
-        let filter = cdmo_store::query::PolicyFilter {
-            agency_id: Some(self.0.id),
-            ..Default::default()
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
         };
-        connection::policies(ctx, filter, first, after).await
+        connection::nested_policies(ctx, Nested::Policies, self.0.id, args, order_by).await
+    }
+    /// Every fact about it (licences held, facilities operated, agreements it is a party
+    /// to, policies it is an agency of) in date order, undated facts last.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many entries from the start (default: the server's default page size)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "Return entries after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return at most this many entries from the end; not with `first`.")]
+        last: Option<i32>,
+        #[graphql(desc = "Return entries before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Conn<super::node::TimelineEntry>> {
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        super::node::timeline(ctx, self.0.id, args).await
+    }
+    /// Organizations it has agreements with, each with the agreements between the two:
+    /// most shared agreements first, then by name.
+    async fn partners(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::node::Partner>> {
+        super::node::partners(ctx, self.0.id).await
     }
     /// Articles that name it.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
     async fn articles(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start of the range (default: the server's default page size; at most its maximum)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return items after this cursor (from `edges.cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end of the range; not with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return items before this cursor (from `edges.cursor` or `pageInfo.startCursor`)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Sort order; id order when omitted.")] order_by: Option<
+            connection::ArticleOrder,
+        >,
     ) -> async_graphql::Result<Conn<Article>> {
-        let filter = cdmo_store::query::ArticleFilter {
-            organization_id: Some(self.0.id),
-            ..Default::default()
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
         };
-        connection::articles(ctx, filter, first, after).await
+        connection::nested_articles(ctx, Nested::Articles, self.0.id, args, order_by).await
     }
 }
 
 /// A manufacturing facility.
 pub struct Facility(pub facility::Model);
 
+/// A manufacturing facility.
 #[Object]
 impl Facility {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode("Facility", self.0.id)
     }
     /// Its name, when the sources give one.
@@ -239,14 +415,17 @@ impl Facility {
     }
     /// The organization that operates it.
     async fn operator(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        load_org(ctx, self.0.operator_id).await
+        linked_org::<OperatorOrg>(ctx, self.0.operator_id).await
     }
+    /// ISO 3166-1 alpha-2 country code.
     async fn country(&self) -> Option<&str> {
         self.0.country.as_deref()
     }
+    /// Province or metropolitan region.
     async fn region(&self) -> Option<&str> {
         self.0.region.as_deref()
     }
+    /// City, when known.
     async fn city(&self) -> Option<&str> {
         self.0.city.as_deref()
     }
@@ -271,17 +450,37 @@ impl Facility {
             .transpose()
     }
     /// Licences held for this facility.
+    #[graphql(complexity = "connection_cost(first, last, child_complexity)")]
     async fn licenses(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start of the range (default: the server's default page size; at most its maximum)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return items after this cursor (from `edges.cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end of the range; not with `first`."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return items before this cursor (from `edges.cursor` or `pageInfo.startCursor`)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Sort order; id order when omitted.")] order_by: Option<
+            connection::LicenseOrder,
+        >,
     ) -> async_graphql::Result<Conn<License>> {
-        let filter = cdmo_store::query::LicenseFilter {
-            facility_id: Some(self.0.id),
-            ..Default::default()
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
         };
-        connection::licenses(ctx, filter, first, after).await
+        connection::nested_licenses(ctx, Nested::FacilityLicenses, self.0.id, args, order_by).await
     }
     /// The sentences this facility was read from.
     async fn evidence(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Evidence>> {
@@ -292,10 +491,11 @@ impl Facility {
 /// A licence, permit or certificate granted to an organization.
 pub struct License(pub license::Model);
 
+/// A licence, permit or certificate granted to an organization.
 #[Object]
 impl License {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode("License", self.0.id)
     }
     /// What kind of authorisation it is.
@@ -304,12 +504,12 @@ impl License {
     }
     /// The organization holding it.
     async fn holder(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        load_org(ctx, self.0.holder_id).await
+        linked_org::<HolderOrg>(ctx, self.0.holder_id).await
     }
     /// The body that issued it.
     async fn authority(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         match self.0.authority_id {
-            Some(a) => load_org(ctx, a).await,
+            Some(a) => linked_org::<AuthorityOrg>(ctx, a).await,
             None => Ok(None),
         }
     }
@@ -352,17 +552,18 @@ pub struct AgreementParty {
 impl AgreementParty {
     /// The organization.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        load_org(ctx, self.organization_id).await
+        linked_org::<PartyOrg>(ctx, self.organization_id).await
     }
 }
 
 /// An agreement between organizations.
 pub struct Agreement(pub agreement::Model);
 
+/// An agreement between organizations.
 #[Object]
 impl Agreement {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode("Agreement", self.0.id)
     }
     /// What kind of agreement it is.
@@ -404,10 +605,11 @@ impl Agreement {
 /// A government programme, strategy, funding scheme, regulation or law.
 pub struct Policy(pub policy::Model);
 
+/// A government programme, strategy, funding scheme, regulation or law.
 #[Object]
 impl Policy {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode("Policy", self.0.id)
     }
     /// Its name, when the sources give one.
@@ -430,6 +632,7 @@ impl Policy {
             .filter_map(|i| orgs.get(&OrgId(*i)).cloned().map(Organization))
             .collect())
     }
+    /// ISO 3166-1 alpha-2 country code.
     async fn country(&self) -> Option<&str> {
         self.0.country.as_deref()
     }
@@ -454,16 +657,18 @@ impl Policy {
 /// A source document.
 pub struct Article(pub article::Model);
 
+/// A source document.
 #[Object]
 impl Article {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode("Article", self.0.id)
     }
     /// Canonical URL, when known.
     async fn url(&self) -> Option<&str> {
         self.0.url.as_deref()
     }
+    /// Publisher (site or outlet) name.
     async fn publisher(&self) -> Option<&str> {
         self.0.publisher.as_deref()
     }
@@ -475,6 +680,7 @@ impl Article {
     async fn language(&self) -> async_graphql::Result<Language> {
         vocab(&self.0.language, "language")
     }
+    /// Headline, when known.
     async fn title(&self) -> Option<&str> {
         self.0.title.as_deref()
     }
@@ -495,8 +701,13 @@ impl Article {
 /// The sentence of an article a fact was read from.
 pub struct Evidence(pub evidence::Model);
 
+/// The sentence of an article a fact was read from.
 #[Object]
 impl Evidence {
+    /// Global id.
+    pub(crate) async fn id(&self) -> ID {
+        ids::encode("Evidence", self.0.id)
+    }
     /// The sentence, verbatim.
     async fn sentence(&self) -> &str {
         &self.0.sentence
@@ -522,9 +733,11 @@ impl Evidence {
 /// Licences granted in one year in one country.
 #[derive(SimpleObject)]
 pub struct YearCount {
+    /// Calendar year.
     pub year: i32,
     /// ISO country code; null for licences whose country is unknown.
     pub country: Option<String>,
+    /// Licences granted.
     pub count: u64,
 }
 
@@ -536,19 +749,22 @@ pub struct IngestRun(pub cdmo_store::entities::ingest_run::Model);
 pub struct IngestRunError {
     /// The URL or file.
     pub item: String,
+    /// What went wrong.
     pub error: String,
 }
 
+/// One run of an ingest job over a source: when, what it fetched, and what failed.
 #[Object]
 impl IngestRun {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ids::encode("IngestRun", self.0.id)
     }
     /// The source's id in `sources.toml` (`files` for `ingest files`).
     async fn source(&self) -> &str {
         &self.0.source_id
     }
+    /// When it started.
     async fn started_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.started_at
     }
@@ -582,6 +798,7 @@ impl IngestRun {
     async fn skipped(&self) -> i32 {
         self.0.skipped
     }
+    /// Items that could not be fetched or stored.
     async fn failed(&self) -> i32 {
         self.0.failed
     }
