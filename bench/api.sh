@@ -175,6 +175,11 @@ run_query() {
   read -r _ rps p50 p99 reqs non2xx errs checked sockerr <<<"$line"
   err="$(check "$url" "$body" "$OUT/$q.$server.after.json")"
   echo "$server $q: $rps req/s, p50 $p50 ms, p99 $p99 ms; $reqs requests, $checked bodies checked, $non2xx non-2xx, $errs with errors, $sockerr socket errors${err:+; after the load: $err}" >&2
+  if [ "$reqs" = 0 ]; then
+    echo "SKIPPED: $server $q: no request completed in ${DURATION}s"
+    NOTE[$key]="SKIPPED"
+    return
+  fi
   if [ "$non2xx" != 0 ] || [ "$errs" != 0 ] || [ "$sockerr" != 0 ] || [ -n "$err" ]; then
     echo "SKIPPED: $server $q: failed responses under load ($non2xx non-2xx, $errs with errors, $sockerr socket errors${err:+, after: $err}); see $OUT/$q.$server.wrk.txt"
     NOTE[$key]="FAILED"
@@ -219,6 +224,18 @@ if [ "$ONLY" != atlas ]; then
   for q in "${QUERIES[@]}"; do run_query postgraphile "$q" "$URL"; done
   stop_server
 fi
+
+# The same question must get the same answer: compare the totals both servers reported.
+for q in "${QUERIES[@]}"; do
+  a="$OUT/$q.atlas.before.json" p="$OUT/$q.postgraphile.before.json"
+  [ -n "${RPS[atlas/$q]:-}" ] && [ -n "${RPS[postgraphile/$q]:-}" ] || continue
+  ta="$(jq -c '[.. | .totalCount? // empty]' "$a")" tp="$(jq -c '[.. | .totalCount? // empty]' "$p")"
+  if [ "$ta" = "$tp" ]; then
+    echo "$q: both servers answered with the same totals $ta" >&2
+  else
+    echo "WARNING: $q: totals differ (ours $ta, PostGraphile $tp): not the same question" >&2
+  fi
+done
 
 # --- Report -------------------------------------------------------------------------------
 fmt() { # KEY: "req/s p50 p99" or the note
