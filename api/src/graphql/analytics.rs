@@ -272,6 +272,7 @@ fn series(points: Vec<an::SeriesPoint>) -> Vec<SeriesPoint> {
 /// A facility's capacity, with the articles that report it.
 pub struct CapacityAddition(an::CapacityAddition);
 
+/// A facility's capacity, with the articles that report it.
 #[Object]
 impl CapacityAddition {
     /// The facility.
@@ -325,6 +326,7 @@ pub struct CrossBorderShare {
 /// An organization's place in the agreement network.
 pub struct Connectedness(an::Connectedness);
 
+/// An organization's place in the agreement network.
 #[Object]
 impl Connectedness {
     /// The organization.
@@ -379,6 +381,7 @@ pub enum RegionalFact {
 /// A recent dated fact in a place.
 pub struct RegionalEvent(an::RegionalEvent);
 
+/// A recent dated fact in a place.
 #[Object]
 impl RegionalEvent {
     /// First day of the fact's date (a facility's: of its latest report).
@@ -409,6 +412,8 @@ impl RegionalEvent {
 /// summary counts its country's policies.
 pub struct RegionalSummary(an::RegionalSummary);
 
+/// What is known about a country, or a region of it. Policies are national: a region's
+/// summary counts its country's policies.
 #[Object]
 impl RegionalSummary {
     /// ISO alpha-2 country code.
@@ -513,6 +518,7 @@ pub enum MatchedFact {
 /// How a candidate meets one criterion, with the facts that show it.
 pub struct CriterionMatch(an::CriterionMatch);
 
+/// How a candidate meets one criterion, with the facts that show it.
 #[Object]
 impl CriterionMatch {
     /// The criterion.
@@ -555,6 +561,7 @@ impl CriterionMatch {
 /// A ranked partner candidate.
 pub struct PartnerCandidate(an::PartnerCandidate);
 
+/// A ranked partner candidate.
 #[Object]
 impl PartnerCandidate {
     /// The organization.

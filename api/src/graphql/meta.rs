@@ -34,6 +34,7 @@ impl MetaQuery {
 /// Facts about the data set as a whole.
 pub struct Meta;
 
+/// Facts about the data set as a whole.
 #[Object]
 impl Meta {
     /// An opaque string that changes whenever the graph changes (organizations, aliases,
@@ -67,6 +68,7 @@ pub struct Source {
     last_run: Option<ingest_run::Model>,
 }
 
+/// A configured source of articles (an entry of `sources.toml`).
 #[Object]
 impl Source {
     /// The source's id in `sources.toml`.

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use async_graphql::{Context, Enum, ErrorExtensions, ID, InputObject, Json, Object, Union};
+use async_graphql::{Context, ErrorExtensions, ID, InputObject, Json, Object};
 use cdmo_store::Store;
 use cdmo_store::audit::{self, AuditEntry as StoreAuditEntry};
 use cdmo_store::curation::{self as cur, Correction, CurationError, FactRef, FactRow};
@@ -18,6 +18,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::connection::{self, Conn, PageArgs, PageLimits};
 use super::error::{BAD_USER_INPUT, StoreResultExt, bad_input, from_store};
 use super::ids;
+use super::node::{Fact, FactType};
 use super::types::{
     Agreement, Facility, IngestRun, License, Organization, PartialDate, Policy, load_org,
 };
@@ -82,15 +83,6 @@ fn audit_id(id: i64) -> ID {
     ids::encode("AuditEntry", id)
 }
 
-/// A licence, facility, agreement or policy.
-#[derive(Union)]
-pub enum Fact {
-    Facility(Facility),
-    License(License),
-    Agreement(Agreement),
-    Policy(Policy),
-}
-
 impl From<FactRow> for Fact {
     fn from(r: FactRow) -> Fact {
         match r {
@@ -102,22 +94,10 @@ impl From<FactRow> for Fact {
     }
 }
 
-/// The kind of a fact.
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum FactType {
-    /// A manufacturing facility.
-    Facility,
-    /// A licence, permit or certificate.
-    License,
-    /// An agreement between organizations.
-    Agreement,
-    /// A government policy.
-    Policy,
-}
-
 /// A fact with its retraction state, as curators see it.
 pub struct CuratedFact(FactRow);
 
+/// A fact with its retraction state, as curators see it.
 #[Object]
 impl CuratedFact {
     /// The fact's global id.
@@ -159,6 +139,7 @@ pub struct FactPayload {
     audit_id: i64,
 }
 
+/// The result of a mutation on one fact.
 #[Object]
 impl FactPayload {
     /// The fact after the change, with its retraction state.
@@ -177,6 +158,7 @@ pub struct OrganizationPayload {
     audit_id: i64,
 }
 
+/// The result of a mutation on one organization.
 #[Object]
 impl OrganizationPayload {
     /// The organization after the change.
@@ -196,6 +178,7 @@ pub struct MergePayload {
     audit_id: i64,
 }
 
+/// The result of `mergeOrganizations`.
 #[Object]
 impl MergePayload {
     /// The surviving organization, with everything of the merged ones.
@@ -222,6 +205,7 @@ pub struct SplitPayload {
     audit_id: i64,
 }
 
+/// The result of `splitAlias`.
 #[Object]
 impl SplitPayload {
     /// The organization the alias was detached from (its facts stay with it).
@@ -247,6 +231,7 @@ pub struct TriggerIngestPayload {
     audit_id: i64,
 }
 
+/// The result of `triggerIngest`.
 #[Object]
 impl TriggerIngestPayload {
     /// The run, as it was when it started; follow it with `ingestRuns(source:)`.
@@ -439,6 +424,7 @@ fn correction(input: CorrectFactInput, kind: FactKind) -> async_graphql::Result<
 #[derive(Default)]
 pub struct MutationRoot;
 
+/// Curation mutations; each needs an API key and is recorded in the audit log.
 #[Object]
 impl MutationRoot {
     /// Merge organizations into one: facts (with evidence), aliases, subsidiaries and article
@@ -446,6 +432,7 @@ impl MutationRoot {
     async fn merge_organizations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change: see the fields of the input type.")]
         input: MergeOrganizationsInput,
     ) -> async_graphql::Result<MergePayload> {
         let actor = require_key(ctx, "mergeOrganizations")?;
@@ -470,7 +457,7 @@ impl MutationRoot {
     async fn add_alias(
         &self,
         ctx: &Context<'_>,
-        input: AddAliasInput,
+        #[graphql(desc = "What to change: see the fields of the input type.")] input: AddAliasInput,
     ) -> async_graphql::Result<OrganizationPayload> {
         let actor = require_key(ctx, "addAlias")?;
         let org = org_id(&input.organization)?;
@@ -493,6 +480,7 @@ impl MutationRoot {
     async fn split_alias(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change: see the fields of the input type.")]
         input: SplitAliasInput,
     ) -> async_graphql::Result<SplitPayload> {
         let actor = require_key(ctx, "splitAlias")?;
@@ -518,6 +506,7 @@ impl MutationRoot {
     async fn retract_fact(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change: see the fields of the input type.")]
         input: RetractFactInput,
     ) -> async_graphql::Result<FactPayload> {
         let actor = require_key(ctx, "retractFact")?;
@@ -535,6 +524,7 @@ impl MutationRoot {
     async fn restore_fact(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change: see the fields of the input type.")]
         input: RestoreFactInput,
     ) -> async_graphql::Result<FactPayload> {
         let actor = require_key(ctx, "restoreFact")?;
@@ -552,6 +542,7 @@ impl MutationRoot {
     async fn correct_fact(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change: see the fields of the input type.")]
         input: CorrectFactInput,
     ) -> async_graphql::Result<FactPayload> {
         let actor = require_key(ctx, "correctFact")?;
@@ -572,6 +563,7 @@ impl MutationRoot {
     async fn trigger_ingest(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change: see the fields of the input type.")]
         input: TriggerIngestInput,
     ) -> async_graphql::Result<TriggerIngestPayload> {
         let actor = require_key(ctx, "triggerIngest")?;
@@ -708,6 +700,7 @@ async fn start_ingest(
 /// One recorded curation mutation.
 pub struct AuditEntry(audit_log::Model);
 
+/// One recorded curation mutation.
 #[Object]
 impl AuditEntry {
     /// Global id.
@@ -758,6 +751,7 @@ impl AuditEntry {
 /// Where a merged-away organization went.
 pub struct OrganizationMerge(cdmo_store::entities::organization_merge::Model);
 
+/// Where a merged-away organization went.
 #[Object]
 impl OrganizationMerge {
     /// The id that was merged away.
