@@ -73,6 +73,9 @@ pub struct KeysetRequest {
     /// Take the last `limit` rows of the range instead of the first.
     pub backward: bool,
     pub direction: Direction,
+    /// Leave `Page::total` at 0 instead of counting: the count is a second statement over
+    /// the whole filtered table, wasted when the client did not ask for it.
+    pub skip_count: bool,
 }
 
 impl KeysetRequest {
@@ -210,7 +213,11 @@ where
     E::Column: ColumnTrait,
 {
     let db = store.conn();
-    let total = select.clone().count(db).await?;
+    let total = if req.skip_count {
+        0
+    } else {
+        select.clone().count(db).await?
+    };
     let mut q = select;
     if let Some(c) = &req.after {
         q = q.filter(after_cond(key, id, c, req.direction));

@@ -27,6 +27,7 @@ on_both_engines!(
     every_type_field_argument_and_enum_value_has_a_description,
     nested_pages_are_priced_by_their_size_and_refused_over_the_limit,
     nested_queries_issue_as_many_statements_on_large_data_as_on_small,
+    lists_are_counted_only_when_total_count_is_asked_for,
 );
 
 fn edges(conn: &Value) -> Vec<Value> {
@@ -916,7 +917,12 @@ const NESTED: &str = r#"{ organizations(first: 50) { totalCount edges { node { n
     agreements(first: 20) { edges { node { valueUsd parties { role organization { name } } } } } } } } }"#;
 
 /// Runs NESTED on a generated database and returns (statements, licences seen).
-async fn count_statements(engine: Engine, orgs: i64, per_org: i64) -> Option<(usize, usize)> {
+async fn count_statements(
+    engine: Engine,
+    orgs: i64,
+    per_org: i64,
+    query: &str,
+) -> Option<(usize, usize)> {
     let (mut store, db) = test_store(engine).await?;
     generate(&store, orgs, per_org).await;
     let count = Arc::new(AtomicUsize::new(0));
@@ -943,7 +949,7 @@ async fn count_statements(engine: Engine, orgs: i64, per_org: i64) -> Option<(us
     log.lock().unwrap().clear();
     let body: Value = client
         .post(format!("{address}/graphql"))
-        .json(&json!({ "query": NESTED }))
+        .json(&json!({ "query": query }))
         .send()
         .await
         .unwrap()
@@ -965,10 +971,10 @@ async fn count_statements(engine: Engine, orgs: i64, per_org: i64) -> Option<(us
 }
 
 async fn nested_queries_issue_as_many_statements_on_large_data_as_on_small(engine: Engine) {
-    let Some((small, small_rows)) = count_statements(engine, 60, 1).await else {
+    let Some((small, small_rows)) = count_statements(engine, 60, 1, NESTED).await else {
         return;
     };
-    let (large, large_rows) = count_statements(engine, 2_000, 12).await.unwrap();
+    let (large, large_rows) = count_statements(engine, 2_000, 12, NESTED).await.unwrap();
     assert!(
         large_rows >= 10 * small_rows,
         "{small_rows} vs {large_rows} licences"
@@ -981,4 +987,25 @@ async fn nested_queries_issue_as_many_statements_on_large_data_as_on_small(engin
     // authorities, facilities, evidence, parties; operators and party organizations, articles.
     assert!(small <= 14, "{small} statements");
     println!("{engine:?}: {small} statements for {small_rows} licences, {large} for {large_rows}");
+}
+
+async fn lists_are_counted_only_when_total_count_is_asked_for(engine: Engine) {
+    let Some((with_total, rows)) = count_statements(engine, 60, 1, NESTED).await else {
+        return;
+    };
+    let without = NESTED.replacen(
+        "{ organizations(first: 50) { totalCount edges",
+        "{ organizations(first: 50) { edges",
+        1,
+    );
+    assert_ne!(without, NESTED);
+    let (without_total, same_rows) = count_statements(engine, 60, 1, &without).await.unwrap();
+    assert_eq!(rows, same_rows);
+    // The root list's COUNT(*) is the one statement saved; nested totals come from the
+    // batched lists already loaded.
+    assert_eq!(
+        without_total + 1,
+        with_total,
+        "{without_total} statements without totalCount, {with_total} with it"
+    );
 }

@@ -256,6 +256,7 @@ pub fn request(
         limit,
         backward,
         direction,
+        skip_count: !ctx.look_ahead().field("totalCount").exists(),
     })
 }
 
