@@ -54,7 +54,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         seeds: Option<PathBuf>,
     },
-    /// Serve the GraphQL API (POST /graphql), GraphiQL (GET /graphiql) and GET /healthz.
+    /// Serve the GraphQL API (GET and POST /graphql), GraphiQL (GET /graphiql), GET /healthz, GET /readyz and GET /metrics.
     Serve {
         /// Address to listen on. Default: 127.0.0.1:8080 (or the configured address).
         #[arg(long, value_name = "ADDR")]
