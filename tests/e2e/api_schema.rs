@@ -28,6 +28,7 @@ on_both_engines!(
     nested_pages_are_priced_by_their_size_and_refused_over_the_limit,
     nested_queries_issue_as_many_statements_on_large_data_as_on_small,
     lists_are_counted_only_when_total_count_is_asked_for,
+    nodes_are_the_edges_items_without_cursors,
 );
 
 fn edges(conn: &Value) -> Vec<Value> {
@@ -1008,4 +1009,24 @@ async fn lists_are_counted_only_when_total_count_is_asked_for(engine: Engine) {
         with_total,
         "{without_total} statements without totalCount, {with_total} with it"
     );
+}
+
+async fn nodes_are_the_edges_items_without_cursors(engine: Engine) {
+    let Some(app) = spawn_app(engine).await else {
+        return;
+    };
+    app.ingest_seeds().await;
+    let data = app
+        .graphql(
+            r#"{ organizations(first: 7, orderBy: {field: NAME}) {
+                nodes { id name } edges { node { id name } } }
+                 licenses(last: 2) { nodes { id } edges { node { id } } } }"#,
+        )
+        .await;
+    for list in ["organizations", "licenses"] {
+        let nodes = data[list]["nodes"].as_array().unwrap().clone();
+        let from_edges = edges(&data[list]);
+        assert!(!nodes.is_empty(), "{list}: {data}");
+        assert_eq!(nodes, from_edges, "{list}");
+    }
 }

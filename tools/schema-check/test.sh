@@ -10,21 +10,29 @@ SCHEMA="${1:?usage: test.sh SCHEMA}"
 WORK="$(mktemp -d -t schema-check-test.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 
-# edit SRC DST MODE: rewrite the field `city: String` of `type Organization` (a field without a
-# description, so removing its one line leaves valid SDL): drop it, deprecate it, or add a sibling.
+# edit SRC DST MODE: rewrite the field `city: String` of `type Organization` (with its
+# description block, so that removing it leaves valid SDL): drop it, deprecate it, or add a sibling.
 edit() {
   python3 - "$1" "$2" "$3" <<'PY'
 import sys
 src, dst, mode = sys.argv[1:]
 lines = open(src, encoding="utf-8").read().split("\n")
-start = lines.index("type Organization {")
+start = next(
+    (i for i, l in enumerate(lines) if l.startswith("type Organization ") and l.endswith("{")),
+    None,
+)
+if start is None:
+    sys.exit("test.sh: `type Organization` not found; update the self-test")
 end = lines.index("}", start)
 hits = [i for i in range(start, end) if lines[i] == "\tcity: String"]
 if len(hits) != 1:
     sys.exit("test.sh: `city: String` not found once in type Organization; update the self-test")
 i = hits[0]
 if mode == "remove":
-    del lines[i]
+    first = i
+    if lines[i - 1] == '\t"""':
+        first = max(j for j in range(start, i - 1) if lines[j] == '\t"""')
+    del lines[first : i + 1]
 elif mode == "deprecate":
     lines[i] = '\tcity: String @deprecated(reason: "Use `region`.")'
 elif mode == "add":

@@ -33,6 +33,8 @@ where
 {
     /// The items of this page with their cursors, in order.
     pub edges: Vec<Edge<T>>,
+    /// The items of this page, in order, without cursors (the same as `edges { node }`).
+    pub nodes: Vec<T>,
     /// Cursors and whether more items lie before or after this page.
     pub page_info: PageInfo,
     /// How many items match, over all pages.
@@ -261,7 +263,7 @@ pub fn request(
 }
 
 /// A connection from a store page, its cursors written for `order`.
-pub fn build<M, T: OutputType>(
+pub fn build<M, T: OutputType + Clone>(
     page: Page<M>,
     order: &str,
     direction: Direction,
@@ -279,7 +281,9 @@ where
             node: wrap(m),
         })
         .collect();
+    let nodes = edges.iter().map(|e| e.node.clone()).collect();
     Conn {
+        nodes,
         page_info: PageInfo {
             has_next_page: page.has_next,
             has_previous_page: page.has_previous,

@@ -698,6 +698,7 @@ async fn start_ingest(
 }
 
 /// One recorded curation mutation.
+#[derive(Clone)]
 pub struct AuditEntry(audit_log::Model);
 
 /// One recorded curation mutation.

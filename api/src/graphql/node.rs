@@ -38,7 +38,7 @@ pub enum Node {
 }
 
 /// A fact about organizations, each with its evidence.
-#[derive(Union)]
+#[derive(Union, Clone)]
 pub enum Fact {
     License(License),
     Facility(Facility),
@@ -60,7 +60,7 @@ pub enum FactType {
 }
 
 /// One fact on an organization's timeline.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone)]
 pub struct TimelineEntry {
     /// When it happened, as precisely as known; null for undated facts (listed last).
     pub date: Option<PartialDate>,

@@ -113,6 +113,7 @@ async fn evidence_for(
 }
 
 /// A company, hospital, university, ministry or regulator, resolved across names and scripts.
+#[derive(Clone)]
 pub struct Organization(pub organization::Model);
 
 /// A company, hospital, university, ministry or regulator, resolved across names and scripts.
@@ -400,6 +401,7 @@ impl Organization {
 }
 
 /// A manufacturing facility.
+#[derive(Clone)]
 pub struct Facility(pub facility::Model);
 
 /// A manufacturing facility.
@@ -489,6 +491,7 @@ impl Facility {
 }
 
 /// A licence, permit or certificate granted to an organization.
+#[derive(Clone)]
 pub struct License(pub license::Model);
 
 /// A licence, permit or certificate granted to an organization.
@@ -557,6 +560,7 @@ impl AgreementParty {
 }
 
 /// An agreement between organizations.
+#[derive(Clone)]
 pub struct Agreement(pub agreement::Model);
 
 /// An agreement between organizations.
@@ -603,6 +607,7 @@ impl Agreement {
 }
 
 /// A government programme, strategy, funding scheme, regulation or law.
+#[derive(Clone)]
 pub struct Policy(pub policy::Model);
 
 /// A government programme, strategy, funding scheme, regulation or law.
@@ -655,6 +660,7 @@ impl Policy {
 }
 
 /// A source document.
+#[derive(Clone)]
 pub struct Article(pub article::Model);
 
 /// A source document.
@@ -699,6 +705,7 @@ impl Article {
 }
 
 /// The sentence of an article a fact was read from.
+#[derive(Clone)]
 pub struct Evidence(pub evidence::Model);
 
 /// The sentence of an article a fact was read from.
@@ -742,6 +749,7 @@ pub struct YearCount {
 }
 
 /// One run of an ingest job over a source: when, what it fetched, and what failed.
+#[derive(Clone)]
 pub struct IngestRun(pub cdmo_store::entities::ingest_run::Model);
 
 /// An item a run could not ingest, and why.
