@@ -1,8 +1,9 @@
 //! The async entry points the API and CLI call: read the store, then compute off the async
-//! runtime (see `compute`). Each call reads current facts, so answers are never stale.
+//! runtime (see `compute`). Rows are re-read whenever the data version changed, so answers
+//! are never stale, and shared between calls while it has not.
 
 use cdmo_store::Store;
-use cdmo_store::analytics_rows::{AnalyticsRows, analytics_rows};
+use cdmo_store::analytics_rows::{AnalyticsRows, current_analytics_rows};
 
 use crate::capacity::{self, CapacityAddition, CapacityFilter, CapacityGroupBy};
 use crate::compute::off_runtime;
@@ -31,7 +32,7 @@ where
     F: FnOnce(&Frames, &AnalyticsRows) -> Result<T, AnalyticsError> + Send + 'static,
     T: Send + 'static,
 {
-    let rows = analytics_rows(store).await?;
+    let rows = current_analytics_rows(store).await?;
     off_runtime(move || {
         let frames = Frames::from_rows(&rows)?;
         f(&frames, &rows)
@@ -113,7 +114,7 @@ pub async fn cross_border_agreements(
     filter: TrendFilter,
 ) -> Result<CrossBorder, AnalyticsError> {
     check_country(filter.country.as_deref())?;
-    let rows = analytics_rows(store).await?;
+    let rows = current_analytics_rows(store).await?;
     Ok(partnerships::cross_border(&rows, &filter))
 }
 
@@ -122,7 +123,7 @@ pub async fn most_connected(
     store: &Store,
     limit: usize,
 ) -> Result<Vec<Connectedness>, AnalyticsError> {
-    let rows = analytics_rows(store).await?;
+    let rows = current_analytics_rows(store).await?;
     Ok(partnerships::most_connected(&rows, limit))
 }
 
@@ -133,13 +134,13 @@ pub async fn regional_summary(
     region: Option<&str>,
 ) -> Result<Option<RegionalSummary>, AnalyticsError> {
     check_country(Some(country))?;
-    let rows = analytics_rows(store).await?;
+    let rows = current_analytics_rows(store).await?;
     Ok(regions::regional_summary(&rows, country, region))
 }
 
 /// Every place's summary; see [`regions::regional_summaries`].
 pub async fn regional_summaries(store: &Store) -> Result<Vec<RegionalSummary>, AnalyticsError> {
-    let rows = analytics_rows(store).await?;
+    let rows = current_analytics_rows(store).await?;
     Ok(regions::regional_summaries(&rows))
 }
 
@@ -151,6 +152,6 @@ pub async fn rank_partners(
     for c in &need.countries {
         check_country(Some(c))?;
     }
-    let rows = analytics_rows(store).await?;
+    let rows = current_analytics_rows(store).await?;
     partners::rank_partners(&rows, &need)
 }

@@ -517,3 +517,49 @@ async fn a_regional_summary_gathers_what_is_known_about_a_place() {
     assert!(all.iter().any(|s| s.country == "KR" && s.region.is_none()));
     assert!(all.iter().any(|s| s.region.as_deref() == Some("Incheon")));
 }
+
+#[tokio::test]
+async fn rows_are_shared_until_the_graph_changes_and_then_read_again() {
+    use cdmo_store::analytics_rows::current_analytics_rows;
+    use sea_orm::ConnectionTrait;
+    use std::sync::Arc;
+    let mut t = TestStore::new().await;
+    t.article(
+        "2023-04-02",
+        json!({
+            "organizations": [org("Alpha Bio", "cdmo", "KR", "Incheon")],
+            "licenses": [licence("Alpha Bio", "kr_gmp", "KR", Some("2023-04-02"))]
+        }),
+    )
+    .await;
+    let first = current_analytics_rows(&t.store).await.unwrap();
+    let again = current_analytics_rows(&t.store.clone()).await.unwrap();
+    assert!(Arc::ptr_eq(&first, &again), "nothing changed: one read");
+    assert_eq!(first.licenses.len(), 1);
+
+    t.article(
+        "2023-05-02",
+        json!({
+            "organizations": [org("Beta Bio", "cdmo", "CN", "Zhejiang")],
+            "licenses": [licence("Beta Bio", "cn_drug_production_c", "CN", Some("2023-05-02"))]
+        }),
+    )
+    .await;
+    let after_insert = current_analytics_rows(&t.store).await.unwrap();
+    assert_eq!(after_insert.licenses.len(), 2, "a new fact is seen at once");
+
+    // A retraction changes no row count: the data version still moves, so does the answer.
+    t.store
+        .conn()
+        .execute_unprepared(
+            "UPDATE licenses SET retracted_at = '2024-01-01 00:00:00', retraction_reason = 'test' WHERE license_type = 'kr_gmp'",
+        )
+        .await
+        .unwrap();
+    let after_retraction = current_analytics_rows(&t.store).await.unwrap();
+    assert_eq!(after_retraction.licenses.len(), 1);
+    let points = service::license_trend(&t.store, Period::Year, None, year_filter())
+        .await
+        .unwrap();
+    assert_eq!(totals(&points), vec![("2023".to_string(), 1.0)]);
+}

@@ -2,6 +2,7 @@
 //! the columns trends and rankings group by, read in a fixed number of statements.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -94,6 +95,35 @@ pub struct AnalyticsRows {
     pub facilities: Vec<FacilityRow>,
     pub agreements: Vec<AgreementRow>,
     pub policies: Vec<PolicyRow>,
+}
+
+/// The rows last read and the data version they were read at.
+#[derive(Default)]
+pub struct RowsCache(tokio::sync::Mutex<Option<(String, Arc<AnalyticsRows>)>>);
+
+impl std::fmt::Debug for RowsCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RowsCache")
+    }
+}
+
+/// The current rows, read again only when the data version ([`crate::meta::data_version`],
+/// one statement) changed since the last read. Concurrent callers wait for one read instead
+/// of each loading the whole graph: under load that is the difference between one copy of the
+/// graph in memory and one per request. Rows are never older than the version they are kept
+/// under (a write between reading the version and the rows only makes the next call read
+/// again).
+pub async fn current_analytics_rows(store: &Store) -> Result<Arc<AnalyticsRows>, StoreError> {
+    let version = crate::meta::data_version(store).await?;
+    let mut slot = store.rows_cache().0.lock().await;
+    if let Some((v, rows)) = slot.as_ref()
+        && *v == version
+    {
+        return Ok(rows.clone());
+    }
+    let rows = Arc::new(analytics_rows(store).await?);
+    *slot = Some((version, rows.clone()));
+    Ok(rows)
 }
 
 /// Reads every organization and every current fact (retracted facts are left out; evidence

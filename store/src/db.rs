@@ -56,6 +56,8 @@ pub struct Store {
     /// SQLite allows one writer; serialising writers in-process turns "database is locked"
     /// races into an orderly queue. PostgreSQL does not need it.
     write_gate: Arc<Mutex<()>>,
+    /// The analytics rows last read, shared by every clone of this store.
+    rows_cache: Arc<crate::analytics_rows::RowsCache>,
 }
 
 impl Store {
@@ -98,6 +100,7 @@ impl Store {
             db,
             engine,
             write_gate: Arc::new(Mutex::new(())),
+            rows_cache: Arc::default(),
         })
     }
 
@@ -127,6 +130,10 @@ impl Store {
     pub fn on_statement(&mut self, f: impl Fn(&str) + Send + Sync + 'static) {
         self.db
             .set_metric_callback(move |info| f(&info.statement.sql));
+    }
+
+    pub(crate) fn rows_cache(&self) -> &crate::analytics_rows::RowsCache {
+        &self.rows_cache
     }
 
     pub fn engine(&self) -> Engine {
