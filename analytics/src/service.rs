@@ -153,5 +153,7 @@ pub async fn rank_partners(
         check_country(Some(c))?;
     }
     let rows = current_analytics_rows(store).await?;
-    partners::rank_partners(&rows, &need)
+    // Scoring every organization takes long on a large graph: keep it off the server's
+    // async workers so other requests are answered meanwhile.
+    off_runtime(move || partners::rank_partners(&rows, &need)).await
 }
