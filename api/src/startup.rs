@@ -54,6 +54,8 @@ impl Application {
             timeout: (settings.server.request_timeout_ms > 0)
                 .then(|| Duration::from_millis(settings.server.request_timeout_ms)),
             max_body_bytes: max_body,
+            max_depth: settings.graphql.max_depth,
+            max_complexity: settings.graphql.max_complexity,
         });
         let observe_state = web::Data::new(Observe {
             metrics,

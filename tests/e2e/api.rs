@@ -402,5 +402,8 @@ async fn queries_deeper_than_the_limit_are_refused(engine: Engine) {
         .unwrap_or_default()
         .to_lowercase();
     assert!(msg.contains("nested too deep"), "{body}");
+    assert!(msg.contains("graphql.max_depth (6)"), "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED");
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "max_depth");
     assert!(body["data"].is_null());
 }

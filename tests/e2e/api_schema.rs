@@ -705,6 +705,9 @@ async fn nested_pages_are_priced_by_their_size_and_refused_over_the_limit(engine
         msg.contains("complex"),
         "100 × 100 rows must be refused: {body}"
     );
+    assert!(msg.contains("graphql.max_complexity (2000)"), "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "max_complexity");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED");
     assert!(body["data"].is_null(), "{body}");
     // The same shape with small pages is within the limit.
     app.graphql("{ organizations(first: 10) { edges { node { licenses(first: 10) { edges { node { id date } } } } } } }")

@@ -48,6 +48,42 @@ pub struct Transport {
     /// None when requests may run as long as they like.
     pub timeout: Option<Duration>,
     pub max_body_bytes: usize,
+    /// `graphql.max_depth` and `graphql.max_complexity`, named in the refusals.
+    pub max_depth: usize,
+    pub max_complexity: usize,
+}
+
+/// async-graphql refuses over-deep and over-complex queries with bare messages; rewrite
+/// them to name the setting and its value, with the code the other limits use.
+fn name_limits(response: &mut async_graphql::Response, transport: &Transport) {
+    for e in &mut response.errors {
+        let (setting, value, message) = match e.message.as_str() {
+            "Query is nested too deep." => (
+                "max_depth",
+                transport.max_depth,
+                format!(
+                    "the query is nested too deep: more than graphql.max_depth ({}) levels",
+                    transport.max_depth
+                ),
+            ),
+            "Query is too complex." => (
+                "max_complexity",
+                transport.max_complexity,
+                format!(
+                    "the query is too complex: its cost exceeds graphql.max_complexity ({}); \
+                     a connection costs its page size times its items, so ask for smaller \
+                     pages (`first`/`last`) or fewer nested lists",
+                    transport.max_complexity
+                ),
+            ),
+            _ => continue,
+        };
+        e.message = message;
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        ext.set("code", "LIMIT_EXCEEDED");
+        ext.set("limit", setting);
+        ext.set(setting, value as u64);
+    }
 }
 
 /// The operation a request ran, for the request log (set on the response's extensions).
@@ -318,6 +354,8 @@ async fn run(
         },
         None => executing.await,
     };
+    let mut response = response;
+    name_limits(&mut response, &transport);
     let label = state.operation().map(str::to_string).or(operation_name);
     transport
         .metrics
